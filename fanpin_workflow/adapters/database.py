@@ -1,0 +1,90 @@
+"""Engines for the two supported backends, and driver-error translation."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from fanpin_workflow.errors import InvalidInput, StorageError
+
+#: How long a SQLite writer waits for another writer before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url(target: str | Path) -> URL:
+    """Turn a file path or a URL into the URL of a supported backend.
+
+    Raises:
+        InvalidInput: the URL names a backend the engine does not support.
+    """
+    text = str(target)
+    if "://" not in text:
+        return make_url(f"sqlite:///{Path(text).expanduser()}")
+
+    url = make_url(text)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InvalidInput(
+            "url", url.render_as_string(hide_password=True),
+            "the engine stores to sqlite or postgresql",
+        )
+    return url
+
+
+def open_engine(target: str | Path, **options: Any) -> Engine:
+    """Create an engine for a SQLite file or a PostgreSQL URL.
+
+    SQLite runs in WAL mode and starts every write transaction with
+    BEGIN IMMEDIATE, so writers of one process queue instead of failing
+    with "database is locked".
+    """
+    url = database_url(target)
+    if url.get_backend_name() == "postgresql":
+        options.setdefault("pool_pre_ping", True)
+        return create_engine(url, **options)
+
+    engine = create_engine(url, **options)
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        # Take transaction control away from pysqlite; SQLAlchemy's
+        # "begin" hook below decides how each transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get("fanpin_read_only"):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextlib.contextmanager
+def translated_errors() -> Iterator[None]:
+    """Re-raise driver failures as StorageError, keeping the cause."""
+    try:
+        yield
+    except OperationalError as error:
+        raise StorageError(f"the database failed: {error.orig}") from error
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            raise StorageError("the database connection was lost") from error
+        raise

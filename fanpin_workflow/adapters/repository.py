@@ -1,0 +1,291 @@
+"""SQLAlchemy repositories for objects, cases and the audit trail.
+
+They speak Core, in bulk: a day's work of a simulation or a host's batch
+loads with one SELECT per table and writes with one executemany per table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+import attrs
+from sqlalchemy import Connection, Table, and_, bindparam, func, select
+from sqlalchemy.engine import Row
+
+from fanpin_workflow.adapters.tables import (
+    approval_cases,
+    audit_trail,
+    monitoring_objects,
+)
+from fanpin_workflow.domain.approval import CLOSED_CASE_STATES
+from fanpin_workflow.domain.lifecycle import ENDED_STATES
+from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
+from fanpin_workflow.errors import ConcurrencyConflict
+
+# SQLite allows 32,766 bound parameters per statement; stay well below.
+_CHUNK = 5_000
+
+
+def _chunks(values: Collection[str]) -> Iterable[list[str]]:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+class _VersionedRepository:
+    """Shared bulk load and optimistic save for a table with a version."""
+
+    table: Table
+    kind: str
+    _mutable: tuple[str, ...]
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def _load(self, row: Row[Any]) -> Any:
+        raise NotImplementedError  # each repository maps its own rows
+
+    def get_many(self, ids: Collection[str]) -> dict[str, Any]:
+        """Load the records with the given ids, keyed by id."""
+        found: dict[str, Any] = {}
+        for chunk in _chunks(ids):
+            rows = self.connection.execute(
+                select(self.table).where(self.table.c.id.in_(chunk))
+            )
+            for row in rows:
+                found[row.id] = self._load(row)
+        return found
+
+    def add_many(self, records: Sequence[Any]) -> None:
+        """Insert new records."""
+        if records:
+            self.connection.execute(
+                self.table.insert(), [self._dump(record) for record in records]
+            )
+
+    def update_many(self, records: Sequence[Any], loaded: dict[str, int]) -> None:
+        """Save changed records, each only if nobody saved it since it was loaded.
+
+        Raises:
+            ConcurrencyConflict: another writer saved one of them first.
+        """
+        if not records:
+            return
+
+        table = self.table
+        statement = (
+            table.update()
+            .where(
+                and_(
+                    table.c.id == bindparam("b_id"),
+                    table.c.version == bindparam("b_version"),
+                )
+            )
+            .values({name: bindparam(name) for name in self._mutable})
+        )
+        params = []
+        for record in records:
+            values = {name: getattr(record, name) for name in self._mutable}
+            values.update(b_id=record.id, b_version=loaded[record.id])
+            params.append(values)
+
+        if self.connection.dialect.supports_sane_multi_rowcount:
+            result = self.connection.execute(statement, params)
+            if result.rowcount == len(params):
+                return
+        else:
+            for values in params:
+                result = self.connection.execute(statement, values)
+                if result.rowcount != 1:
+                    self._raise_conflict([values], loaded)
+            return
+
+        self._raise_conflict(params, loaded)
+
+    def _raise_conflict(
+        self, params: list[dict[str, Any]], loaded: dict[str, int]
+    ) -> None:
+        ids = [values["b_id"] for values in params]
+        current = dict(
+            self.connection.execute(
+                select(self.table.c.id, self.table.c.version).where(
+                    self.table.c.id.in_(ids)
+                )
+            ).all()
+        )
+        for identifier in ids:
+            if current.get(identifier) != loaded[identifier]:
+                raise ConcurrencyConflict(
+                    self.kind,
+                    identifier,
+                    f"loaded at version {loaded[identifier]}, "
+                    f"now at version {current.get(identifier)}",
+                )
+        raise ConcurrencyConflict(self.kind, ids[0], "a concurrent write")
+
+    def _dump(self, record: Any) -> dict[str, Any]:
+        return {column.name: getattr(record, column.name) for column in self.table.c}
+
+
+class SqlAlchemyObjectRepository(_VersionedRepository):
+    """Monitoring objects stored in `fanpin_monitoring_objects`."""
+
+    table = monitoring_objects
+    kind = "monitoring object"
+    _mutable = ("state", "version", "updated_at")
+
+    def _load(self, row: Row[Any]) -> MonitoringObject:
+        return MonitoringObject(
+            id=row.id,
+            household_id=row.household_id,
+            village_code=row.village_code,
+            state=row.state,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    def open_for_households(
+        self, household_ids: Collection[str]
+    ) -> dict[str, MonitoringObject]:
+        """The not-ended object of each household that has one."""
+        table = self.table
+        found: dict[str, MonitoringObject] = {}
+        for chunk in _chunks(household_ids):
+            rows = self.connection.execute(
+                select(table).where(
+                    table.c.household_id.in_(chunk),
+                    table.c.state.not_in(sorted(ENDED_STATES)),
+                )
+            )
+            for row in rows:
+                found[row.household_id] = self._load(row)
+        return found
+
+    def list(
+        self,
+        *,
+        state: str | None = None,
+        within: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[MonitoringObject]:
+        """Objects by state and area-code prefix, ordered by id."""
+        query = select(self.table).order_by(self.table.c.id)
+        if state is not None:
+            query = query.where(self.table.c.state == state)
+        if within is not None:
+            query = query.where(self.table.c.village_code.startswith(within))
+        rows = self.connection.execute(query.limit(limit).offset(offset))
+        return [self._load(row) for row in rows]
+
+
+class SqlAlchemyCaseRepository(_VersionedRepository):
+    """Approval cases stored in `fanpin_approval_cases`."""
+
+    table = approval_cases
+    kind = "approval case"
+    _mutable = (
+        "state",
+        "version",
+        "updated_at",
+        "notice_started_at",
+        "notice_ends_at",
+        "decided_at",
+        "decided_by",
+    )
+
+    def _load(self, row: Row[Any]) -> ApprovalCase:
+        return ApprovalCase(
+            id=row.id,
+            object_id=row.object_id,
+            kind=row.kind,
+            village_code=row.village_code,
+            state=row.state,
+            proposed_by=row.proposed_by,
+            proposed_at=row.proposed_at,
+            first_lead_at=row.first_lead_at,
+            notice_started_at=row.notice_started_at,
+            notice_ends_at=row.notice_ends_at,
+            decided_at=row.decided_at,
+            decided_by=row.decided_by,
+            version=row.version,
+            updated_at=row.updated_at,
+        )
+
+    def open_for_objects(self, object_ids: Collection[str]) -> dict[str, ApprovalCase]:
+        """The open case of each object that has one."""
+        table = self.table
+        found: dict[str, ApprovalCase] = {}
+        for chunk in _chunks(object_ids):
+            rows = self.connection.execute(
+                select(table).where(
+                    table.c.object_id.in_(chunk),
+                    table.c.state.not_in(sorted(CLOSED_CASE_STATES)),
+                )
+            )
+            for row in rows:
+                found[row.object_id] = self._load(row)
+        return found
+
+
+class SqlAlchemyAuditTrail:
+    """The append-only audit trail in `fanpin_audit_trail`."""
+
+    table = audit_trail
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def append_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append entries; their sequence numbers come from the database."""
+        if entries:
+            rows = [_dump_entry(entry) for entry in entries]
+            self.connection.execute(self.table.insert(), rows)
+
+    def by_request_ids(self, request_ids: Collection[str]) -> dict[str, AuditEntry]:
+        """Entries already written for the given request ids."""
+        found: dict[str, AuditEntry] = {}
+        for chunk in _chunks(request_ids):
+            rows = self.connection.execute(
+                select(self.table).where(self.table.c.request_id.in_(chunk))
+            )
+            for row in rows:
+                found[row.request_id] = _load_entry(row)
+        return found
+
+    def for_object(self, object_id: str) -> list[AuditEntry]:
+        """Every entry about one monitoring object, oldest first."""
+        return self._where(self.table.c.object_id == object_id)
+
+    def for_case(self, case_id: str) -> list[AuditEntry]:
+        """Every entry about one approval case, oldest first."""
+        return self._where(self.table.c.case_id == case_id)
+
+    def count(self) -> int:
+        """How many entries the trail holds."""
+        return int(
+            self.connection.execute(select(func.count()).select_from(self.table))
+            .scalar_one()
+        )
+
+    def _where(self, condition: Any) -> list[AuditEntry]:
+        rows = self.connection.execute(
+            select(self.table).where(condition).order_by(self.table.c.sequence)
+        )
+        return [_load_entry(row) for row in rows]
+
+
+_ENTRY_FIELDS = tuple(
+    field.name for field in attrs.fields(AuditEntry) if field.name != "sequence"
+)
+
+
+def _dump_entry(entry: AuditEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+
+
+def _load_entry(row: Row[Any]) -> AuditEntry:
+    values = {name: getattr(row, name) for name in _ENTRY_FIELDS}
+    return AuditEntry(sequence=row.sequence, **values)

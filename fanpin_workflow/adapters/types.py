@@ -1,0 +1,48 @@
+"""Column types shared by every backend."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pendulum
+from sqlalchemy import DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+from fanpin_workflow.errors import InvalidInput
+
+
+class UtcDateTime(TypeDecorator[pendulum.DateTime]):
+    """An aware instant, stored as UTC and read back aware on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise InvalidInput("time", value, "times must be timezone-aware")
+
+        utc = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            # SQLite keeps no zone: store the UTC wall time, read it back as UTC.
+            return datetime(
+                utc.year, utc.month, utc.day,
+                utc.hour, utc.minute, utc.second, utc.microsecond,
+            )
+        return datetime(
+            utc.year, utc.month, utc.day,
+            utc.hour, utc.minute, utc.second, utc.microsecond,
+            tzinfo=timezone.utc,
+        )
+
+    def process_result_value(
+        self, value: Any, dialect: Dialect
+    ) -> pendulum.DateTime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return pendulum.instance(value).in_timezone("UTC")

@@ -1,0 +1,1 @@
+"""The `fanpin` command line."""

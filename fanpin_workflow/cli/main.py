@@ -1,0 +1,166 @@
+"""`fanpin`: simulate a campaign, summarize a database, migrate a schema."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from fanpin_workflow.adapters import schema
+from fanpin_workflow.adapters.database import database_url, open_engine
+from fanpin_workflow.cli.render import render_summary
+from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.errors import FanpinError
+from fanpin_workflow.simulation.campaign import SimulationConfig, simulate
+from fanpin_workflow.simulation.summary import summarize
+
+_DEFAULTS = SimulationConfig()
+
+
+@click.group()
+@click.version_option(package_name="fanpin-workflow")
+def cli() -> None:
+    """Workflow engine for the campaign against falling back into poverty."""
+
+
+@cli.command("simulate")
+@click.option(
+    "--db",
+    "database",
+    default="campaign.sqlite",
+    show_default=True,
+    help="SQLite file or PostgreSQL URL to write.",
+)
+@click.option("--households", default=_DEFAULTS.households, show_default=True)
+@click.option("--townships", default=_DEFAULTS.townships, show_default=True)
+@click.option(
+    "--villages-per-township",
+    default=_DEFAULTS.villages_per_township,
+    show_default=True,
+)
+@click.option("--seed", default=_DEFAULTS.seed, show_default=True)
+@click.option("--year", default=_DEFAULTS.year, show_default=True)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Delete an existing SQLite file first.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar (default: when the terminal is interactive).",
+)
+def simulate_command(
+    database: str,
+    households: int,
+    townships: int,
+    villages_per_township: int,
+    seed: int,
+    year: int,
+    replace: bool,
+    progress: bool | None,
+) -> None:
+    """Simulate the campaign window (1 May - 30 June) for a synthetic county."""
+    console = _console()
+    config = SimulationConfig(
+        households=households,
+        townships=townships,
+        villages_per_township=villages_per_township,
+        seed=seed,
+        year=year,
+    )
+    _prepare_target(database, replace)
+
+    started = time.perf_counter()
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[day]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not show,
+        transient=True,
+    )
+    slots = int((config.end - config.start).total_days()) + 1
+    with bar:
+        task = bar.add_task("simulating", total=slots, day="")
+
+        def on_slot(slot, due):  # type: ignore[no-untyped-def]
+            if slot.hour == 17:
+                bar.update(task, advance=1, day=slot.to_date_string())
+
+        result = _run(lambda: simulate(database, config, on_slot))
+    elapsed = time.perf_counter() - started
+
+    console.print(
+        f"Simulated {households:,} households in {townships} townships "
+        f"({townships * villages_per_township} villages), seed {seed}, "
+        f"{config.start.to_date_string()} to {config.end.to_date_string()}, "
+        f"in {elapsed:.1f} s."
+    )
+    console.print(
+        f"Commands carried out: {result.commands_carried_out:,} "
+        f"(cases started: {result.cases_started:,})."
+    )
+    _summary(database, console)
+
+
+@cli.command("summary")
+@click.option("--db", "database", default="campaign.sqlite", show_default=True)
+def summary_command(database: str) -> None:
+    """Print the campaign summary of an existing database."""
+    _summary(database, _console())
+
+
+@cli.command("migrate")
+@click.option("--db", "database", required=True, help="SQLite file or URL.")
+@click.option("--revision", default="head", show_default=True)
+def migrate_command(database: str, revision: str) -> None:
+    """Create or upgrade the engine's tables."""
+    engine = _run(lambda: open_engine(database))
+    _run(lambda: schema.upgrade(engine, revision))
+    click.echo(f"schema at revision {schema.current_revision(engine)}")
+
+
+def _console() -> Console:
+    # Piped output gets a width that fits the tables instead of rich's 80.
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
+def _summary(database: str, console: Console) -> None:
+    engine = _run(lambda: open_engine(database))
+    try:
+        if schema.current_revision(engine) is None:
+            raise click.ClickException(
+                f"{database} holds no fanpin schema; run `fanpin simulate` "
+                "or `fanpin migrate` first"
+            )
+        render_summary(summarize(engine, ApprovalSettings()), console)
+    finally:
+        engine.dispose()
+
+
+def _prepare_target(database: str, replace: bool) -> None:
+    url = _run(lambda: database_url(database))
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return
+    path = Path(url.database)
+    if path.exists() and not replace:
+        raise click.ClickException(
+            f"{path} exists; pass --replace to overwrite it or --db to choose "
+            "another file"
+        )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _run(action):  # type: ignore[no-untyped-def]
+    try:
+        return action()
+    except FanpinError as error:
+        raise click.ClickException(str(error)) from error

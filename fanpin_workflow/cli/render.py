@@ -1,0 +1,72 @@
+"""Render a campaign summary as rich tables."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from fanpin_workflow.simulation.summary import STATE_ORDER, CampaignSummary
+
+_STATE_LABELS = {
+    "candidate": "candidate\n拟纳入",
+    "included": "included\n纳入",
+    "risk_eliminated": "risk_eliminated\n风险消除",
+    "cleared_out": "cleared_out\n清退",
+    "rollback": "rollback\n风险消除回退",
+    "rejected": "rejected\n未纳入",
+}
+
+
+def render_summary(summary: CampaignSummary, console: Console) -> None:
+    """Print the summary's tables and check lines."""
+    states = [s.value for s in STATE_ORDER]
+    objects = Table(title="Monitoring objects by township and state")
+    objects.add_column("township")
+    for state in states:
+        objects.add_column(_STATE_LABELS[state], justify="right")
+    objects.add_column("total", justify="right")
+    for township, counts in summary.objects_by_township.items():
+        objects.add_row(
+            township,
+            *(f"{counts.get(s, 0):,}" for s in states),
+            f"{sum(counts.values()):,}",
+        )
+    totals = summary.objects_by_state
+    objects.add_row(
+        "all",
+        *(f"{totals.get(s, 0):,}" for s in states),
+        f"{sum(totals.values()):,}",
+        style="bold",
+    )
+    console.print(objects)
+
+    cases = Table(title="Approval cases")
+    cases.add_column("figure")
+    cases.add_column("count", justify="right")
+    for kind, count in summary.cases_by_kind.items():
+        cases.add_row(f"cases of kind {kind}", f"{count:,}")
+    for state, count in summary.cases_by_state.items():
+        cases.add_row(f"cases now {state}", f"{count:,}")
+    limit = summary.limit_days
+    cases.add_row(
+        f"inclusions decided within {limit} days of first lead",
+        f"{summary.inclusions_within_limit:,}",
+    )
+    cases.add_row(
+        f"inclusions decided beyond {limit} days of first lead",
+        f"{summary.inclusions_beyond_limit:,}",
+    )
+    for level, count in summary.returns_by_level.items():
+        cases.add_row(f"returns {level}", f"{count:,}")
+    console.print(cases)
+
+    console.print(f"audit rows: {summary.audit_rows:,}")
+    console.print(
+        "objects whose state is not where their audit trail ends: "
+        f"{summary.objects_off_trail}"
+    )
+    console.print(
+        "cases whose state is not where their audit trail ends: "
+        f"{summary.cases_off_trail}"
+    )
+    console.print(f"audit digest: {summary.audit_digest}")

@@ -1,0 +1,1 @@
+"""The domain: states, approval rules and the records they produce; no I/O."""

@@ -1,0 +1,69 @@
+"""Actors and their jurisdictions, named by 12-digit statistical area codes.
+
+A code reads 2 digits province, 2 city, 2 county, 3 township, 3 village;
+an area's code is zero-padded below its level, so containment is a prefix.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from fanpin_workflow.domain.approval import Level
+from fanpin_workflow.errors import InvalidInput
+
+_CODE = re.compile(r"^\d{12}$")
+
+#: How many leading digits name an area of each level.
+PREFIX_LENGTH = {Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+
+
+def check_area_code(field: str, code: str, level: Level) -> str:
+    """Return `code` if it is a 12-digit code of an area at `level`.
+
+    Raises:
+        InvalidInput: the code is malformed or names another level.
+    """
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise InvalidInput(field, code, "an area code is 12 digits")
+
+    prefix = PREFIX_LENGTH[level]
+    if code[prefix:].strip("0") or code[prefix - 3 : prefix] == "000":
+        raise InvalidInput(
+            field, code, f"a {level} code has {prefix} significant digits"
+        )
+
+    return code
+
+
+def township_of(village_code: str) -> str:
+    """The code of the township a village lies in."""
+    return village_code[:9] + "000"
+
+
+def county_of(village_code: str) -> str:
+    """The code of the county a village lies in."""
+    return village_code[:6] + "000000"
+
+
+@attrs.frozen
+class Actor:
+    """A person acting in one role at one level for one jurisdiction."""
+
+    id: str
+    role: str
+    level: Level = attrs.field(converter=Level)
+    jurisdiction: str
+
+    def __attrs_post_init__(self) -> None:
+        if not self.id:
+            raise InvalidInput("actor.id", self.id, "an actor needs an id")
+        if not self.role:
+            raise InvalidInput("actor.role", self.role, "an actor needs a role")
+        check_area_code("actor.jurisdiction", self.jurisdiction, self.level)
+
+    def covers(self, village_code: str) -> bool:
+        """Tell whether a village lies inside this actor's jurisdiction."""
+        prefix = PREFIX_LENGTH[self.level]
+        return village_code[:prefix] == self.jurisdiction[:prefix]

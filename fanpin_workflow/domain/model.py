@@ -1,0 +1,88 @@
+"""Monitoring objects, approval cases and audit entries, as plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pendulum
+
+from fanpin_workflow.errors import StateAssignmentRefused
+
+def _refuse_direct(owner: str) -> Any:
+    def hook(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
+        raise StateAssignmentRefused(owner, value)
+
+    return hook
+
+
+def move(subject: MonitoringObject | ApprovalCase, state: str) -> None:
+    """Set a subject's state; only the workflow module calls this."""
+    object.__setattr__(subject, "state", state)
+
+
+@attrs.define(eq=False)
+class MonitoringObject:
+    """A household under (or proposed for) monitoring (监测对象)."""
+
+    id: str
+    household_id: str
+    village_code: str
+    state: str = attrs.field(on_setattr=_refuse_direct("monitoring object"))
+    version: int = 0
+    created_at: pendulum.DateTime | None = None
+    updated_at: pendulum.DateTime | None = None
+
+
+@attrs.define(eq=False)
+class ApprovalCase:
+    """One request to change a monitoring object's state, and its progress."""
+
+    id: str
+    object_id: str
+    kind: str
+    village_code: str
+    state: str = attrs.field(on_setattr=_refuse_direct("approval case"))
+    proposed_by: str = ""
+    proposed_at: pendulum.DateTime | None = None
+    first_lead_at: pendulum.DateTime | None = None
+    notice_started_at: pendulum.DateTime | None = None
+    notice_ends_at: pendulum.DateTime | None = None
+    decided_at: pendulum.DateTime | None = None
+    decided_by: str | None = None
+    version: int = 0
+    updated_at: pendulum.DateTime | None = None
+
+
+def _plain(value: str | None) -> str | None:
+    # Enum members and plain strings must compare and print alike.
+    return None if value is None else str(value)
+
+
+@attrs.frozen
+class AuditEntry:
+    """The record of one command: what moved, who moved it, when and why."""
+
+    object_id: str
+    case_id: str | None
+    event: str = attrs.field(converter=str)
+    case_from_state: str | None = attrs.field(converter=_plain)  # type: ignore[misc]
+    case_to_state: str | None = attrs.field(converter=_plain)  # type: ignore[misc]
+    object_from_state: str | None = attrs.field(converter=_plain)  # type: ignore[misc]
+    object_to_state: str | None = attrs.field(converter=_plain)  # type: ignore[misc]
+    actor_id: str
+    actor_role: str
+    actor_level: str = attrs.field(converter=str)
+    jurisdiction: str
+    reason: str | None
+    occurred_at: pendulum.DateTime
+    definition_version: str
+    request_id: str | None = None
+    sequence: int | None = None
+
+    @property
+    def changed_object(self) -> bool:
+        """Tell whether this command changed the object's lifecycle state."""
+        return self.object_to_state is not None and (
+            self.object_to_state != self.object_from_state
+        )

@@ -1,0 +1,22 @@
+"""Policy parameters of the approval workflow; each has a national default."""
+
+from __future__ import annotations
+
+import attrs
+
+from fanpin_workflow.domain.clock import CAMPAIGN_ZONE
+from fanpin_workflow.errors import InvalidInput
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or value < 1:
+        raise InvalidInput(attribute.name, value, "must be a whole number of days >= 1")
+
+
+@attrs.frozen
+class ApprovalSettings:
+    """How long a public notice runs and how fast inclusion must be decided."""
+
+    notice_days: int = attrs.field(default=5, validator=_positive)
+    inclusion_limit_days: int = attrs.field(default=15, validator=_positive)
+    zone: str = CAMPAIGN_ZONE

@@ -1,0 +1,333 @@
+"""The decisions of the approval workflow, over objects held in memory.
+
+Each function checks its guards, moves the case (and, on a county decision,
+the object) through their machines, and returns the audit entry to store.
+Nothing here does I/O; the service layer loads and saves.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pendulum
+from attrs import evolve
+
+from fanpin_workflow.domain.approval import (
+    APPROVAL,
+    APPROVAL_MACHINE,
+    KINDS_NEEDING_REASON,
+    ON_APPROVAL,
+    ON_DECLINE,
+    START,
+    STEPS,
+    CaseEvent,
+    CaseKind,
+    Level,
+)
+from fanpin_workflow.domain.jurisdiction import Actor
+from fanpin_workflow.domain.lifecycle import (
+    LIFECYCLE,
+    LIFECYCLE_MACHINE,
+    ObjectState,
+)
+from fanpin_workflow.domain.model import (
+    ApprovalCase,
+    AuditEntry,
+    MonitoringObject,
+    move,
+)
+from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.errors import (
+    DefinitionError,
+    InvalidInput,
+    NoticePeriodNotOver,
+    OutsideJurisdiction,
+    ReasonRequired,
+    SeparationOfDuties,
+    TransitionNotAllowed,
+    WrongLevel,
+)
+
+logger = logging.getLogger(__name__)
+
+if APPROVAL.version != LIFECYCLE.version:
+    raise DefinitionError("approval and lifecycle definitions must share a version")
+
+#: The version of the workflow definitions written into every audit entry.
+DEFINITION_VERSION = APPROVAL.version
+
+#: Events a proposer may not perform on its own case.
+_APPROVING_EVENTS = frozenset(
+    {
+        CaseEvent.APPROVE_AT_TOWNSHIP,
+        CaseEvent.RETURN_TO_VILLAGE,
+        CaseEvent.APPROVE_AT_COUNTY,
+        CaseEvent.DECLINE_AT_COUNTY,
+        CaseEvent.RETURN_TO_TOWNSHIP,
+    }
+)
+
+_IMPORTABLE = frozenset(
+    {ObjectState.INCLUDED, ObjectState.RISK_ELIMINATED, ObjectState.ROLLBACK}
+)
+
+
+def check_actor(actor: Actor, event: str, village_code: str) -> None:
+    """Refuse an actor of the wrong level or outside the object's area."""
+    required = STEPS[event].level
+    if actor.level != required:
+        raise WrongLevel(actor.id, actor.level, event, required)
+
+    if not actor.covers(village_code):
+        raise OutsideJurisdiction(actor.id, actor.jurisdiction, village_code)
+
+
+def check_reason(event: str, reason: str | None) -> None:
+    """Refuse a step that needs a reason but came without one."""
+    if not (reason and reason.strip()):
+        raise ReasonRequired(event)
+
+
+def check_notice_over(case: ApprovalCase, now: pendulum.DateTime) -> None:
+    """Refuse to submit a case whose public notice is still running."""
+    ends = case.notice_ends_at
+    if ends is None or now < ends:
+        shown = (ends or now).in_timezone(now.timezone or "UTC")
+        raise NoticePeriodNotOver(case.id, shown, now)
+
+
+def propose(
+    *,
+    case_id: str,
+    kind: CaseKind,
+    obj: MonitoringObject,
+    actor: Actor,
+    now: pendulum.DateTime,
+    first_lead_at: pendulum.DateTime | None,
+    reason: str | None,
+    request_id: str | None,
+) -> tuple[ApprovalCase, AuditEntry]:
+    """Open an approval case asking for `kind` on `obj`.
+
+    For an inclusion `obj` is the new candidate, not yet stored.
+
+    Raises:
+        GuardRefused: a guard refused the proposal.
+        TransitionNotAllowed: the object's state does not allow the change.
+    """
+    check_actor(actor, CaseEvent.PROPOSE, obj.village_code)
+
+    lifecycle_event = ON_APPROVAL[kind]
+    if not LIFECYCLE_MACHINE.can_fire(obj.state, lifecycle_event):
+        raise TransitionNotAllowed(
+            LIFECYCLE.name, obj.id, lifecycle_event, obj.state
+        )
+
+    if kind in KINDS_NEEDING_REASON:
+        check_reason(f"propose {kind}", reason)
+
+    lead = first_lead_at or now
+    if lead > now:
+        raise InvalidInput(
+            "first_lead_at", lead.isoformat(), "a risk lead can't lie in the future"
+        )
+
+    case = ApprovalCase(
+        id=case_id,
+        object_id=obj.id,
+        kind=kind,
+        village_code=obj.village_code,
+        state=START,
+        proposed_by=actor.id,
+        proposed_at=now,
+        first_lead_at=lead,
+    )
+    entry = _advance_case(case, CaseEvent.PROPOSE, actor, now, reason, request_id)
+    if kind == CaseKind.INCLUSION:
+        entry = _with_object_change(entry, None, obj.state)
+
+    return case, entry
+
+
+def advance(
+    *,
+    case: ApprovalCase,
+    obj: MonitoringObject,
+    event: CaseEvent,
+    actor: Actor,
+    now: pendulum.DateTime,
+    reason: str | None,
+    request_id: str | None,
+    settings: ApprovalSettings,
+) -> AuditEntry:
+    """Perform one approval step after `propose`.
+
+    Raises:
+        GuardRefused: a guard refused the step.
+        TransitionNotAllowed: the case's state does not allow the step.
+    """
+    if event == CaseEvent.PROPOSE:
+        raise InvalidInput("event", event, "use propose() to open a case")
+
+    check_actor(actor, event, case.village_code)
+    if not APPROVAL_MACHINE.can_fire(case.state, event):
+        raise TransitionNotAllowed(APPROVAL.name, case.id, event, case.state)
+
+    if event in _APPROVING_EVENTS and actor.id == case.proposed_by:
+        raise SeparationOfDuties(actor.id, case.id, event)
+
+    if STEPS[event].needs_reason:
+        check_reason(event, reason)
+
+    if event == CaseEvent.SUBMIT:
+        check_notice_over(case, now)
+
+    lifecycle_event = _lifecycle_event(case, event)
+    if lifecycle_event is not None:
+        object_from = obj.state
+        object_to = LIFECYCLE_MACHINE.fire(obj.id, obj.state, lifecycle_event)
+
+    if event == CaseEvent.PUBLISH_NOTICE:
+        case.notice_started_at = now
+        case.notice_ends_at = now.add(days=settings.notice_days)
+
+    entry = _advance_case(case, event, actor, now, reason, request_id)
+
+    if lifecycle_event is not None:
+        case.decided_at = now
+        case.decided_by = actor.id
+        _move_object(obj, object_to, now, entry)
+        entry = _with_object_change(entry, object_from, object_to)
+    elif event == CaseEvent.DECLINE_AT_COUNTY:
+        case.decided_at = now
+        case.decided_by = actor.id
+
+    return entry
+
+
+def import_object(
+    *,
+    obj: MonitoringObject,
+    actor: Actor,
+    now: pendulum.DateTime,
+    request_id: str | None,
+) -> AuditEntry:
+    """Register an object already monitored before the engine took over.
+
+    Raises:
+        WrongLevel: only a county actor imports from the national system.
+        InvalidInput: the state is not one an existing object can be in.
+    """
+    if actor.level != Level.COUNTY:
+        raise WrongLevel(actor.id, actor.level, "import", Level.COUNTY)
+    if not actor.covers(obj.village_code):
+        raise OutsideJurisdiction(actor.id, actor.jurisdiction, obj.village_code)
+    if obj.state not in _IMPORTABLE:
+        raise InvalidInput(
+            "state", obj.state, f"an imported object is one of {sorted(_IMPORTABLE)}"
+        )
+
+    _log(LIFECYCLE.name, obj.id, "import", None, obj.state, actor)
+    return AuditEntry(
+        object_id=obj.id,
+        case_id=None,
+        event="import",
+        case_from_state=None,
+        case_to_state=None,
+        object_from_state=None,
+        object_to_state=obj.state,
+        actor_id=actor.id,
+        actor_role=actor.role,
+        actor_level=actor.level,
+        jurisdiction=actor.jurisdiction,
+        reason=None,
+        occurred_at=now,
+        definition_version=DEFINITION_VERSION,
+        request_id=request_id,
+    )
+
+
+def _lifecycle_event(case: ApprovalCase, event: CaseEvent) -> str | None:
+    kind = CaseKind(case.kind)
+    if event == CaseEvent.APPROVE_AT_COUNTY:
+        return ON_APPROVAL[kind]
+    if event == CaseEvent.DECLINE_AT_COUNTY:
+        return ON_DECLINE.get(kind)
+    return None
+
+
+def _advance_case(
+    case: ApprovalCase,
+    event: str,
+    actor: Actor,
+    now: pendulum.DateTime,
+    reason: str | None,
+    request_id: str | None,
+) -> AuditEntry:
+    before = case.state
+    after = APPROVAL_MACHINE.fire(case.id, before, event)
+    move(case, after)
+    case.updated_at = now
+    _log(APPROVAL.name, case.id, event, before, after, actor)
+
+    return AuditEntry(
+        object_id=case.object_id,
+        case_id=case.id,
+        event=event,
+        case_from_state=None if before == START else before,
+        case_to_state=after,
+        object_from_state=None,
+        object_to_state=None,
+        actor_id=actor.id,
+        actor_role=actor.role,
+        actor_level=actor.level,
+        jurisdiction=actor.jurisdiction,
+        reason=reason,
+        occurred_at=now,
+        definition_version=DEFINITION_VERSION,
+        request_id=request_id,
+    )
+
+
+def _move_object(
+    obj: MonitoringObject, state: str, now: pendulum.DateTime, entry: AuditEntry
+) -> None:
+    before = obj.state
+    move(obj, state)
+    obj.updated_at = now
+    logger.info(
+        "%s %s: %s -> %s by %s (case %s)",
+        LIFECYCLE.name,
+        obj.id,
+        before,
+        state,
+        entry.actor_id,
+        entry.case_id,
+    )
+
+
+def _with_object_change(
+    entry: AuditEntry, before: str | None, after: str
+) -> AuditEntry:
+    return evolve(entry, object_from_state=before, object_to_state=after)
+
+
+def _log(
+    machine: str,
+    subject_id: str,
+    event: str,
+    before: str | None,
+    after: str,
+    actor: Actor,
+) -> None:
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "%s %s: %s %s -> %s by %s (%s)",
+            machine,
+            subject_id,
+            event,
+            before,
+            after,
+            actor.id,
+            actor.role,
+        )

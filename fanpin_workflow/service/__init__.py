@@ -1,0 +1,1 @@
+"""The service layer: commands a host platform issues, and their unit of work."""

@@ -1,0 +1,188 @@
+"""Commands a host platform sends to the engine, validated on construction.
+
+Every command names its actor; a `request_id` makes a retry a no-op, and an
+`expected_version` refuses the command if the record moved since the caller
+read it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+import pendulum
+
+from fanpin_workflow.domain.approval import CaseEvent, CaseKind, Level
+from fanpin_workflow.domain.jurisdiction import Actor, check_area_code
+from fanpin_workflow.domain.lifecycle import ObjectState
+from fanpin_workflow.errors import InvalidInput
+
+
+def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise InvalidInput(attribute.name, value, "must be 1 to 64 characters")
+
+
+def _request_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not 0 < len(value) <= 128):
+        raise InvalidInput(attribute.name, value, "must be 1 to 128 characters")
+
+
+def _version(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (not isinstance(value, int) or value < 1):
+        raise InvalidInput(attribute.name, value, "must be a version number >= 1")
+
+
+def _village(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check_area_code(attribute.name, value, Level.VILLAGE)
+
+
+def _aware_or_none(value: Any) -> pendulum.DateTime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput("first_lead_at", value, "must be a timezone-aware time")
+    return pendulum.instance(value)
+
+
+def _enum(enum: type[Any], field: str) -> Any:
+    def convert(value: Any) -> Any:
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            raise InvalidInput(field, value, f"must be one of {allowed}") from None
+
+    return convert
+
+
+@attrs.frozen(kw_only=True)
+class Command:
+    """What every command carries."""
+
+    actor: Actor = attrs.field(validator=attrs.validators.instance_of(Actor))
+    request_id: str | None = attrs.field(default=None, validator=_request_id)
+
+
+@attrs.frozen(kw_only=True)
+class ProposeInclusion(Command):
+    """A village proposes a household for monitoring (拟纳入)."""
+
+    household_id: str = attrs.field(validator=_text)
+    village_code: str = attrs.field(validator=_village)
+    first_lead_at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_aware_or_none
+    )
+    reason: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ProposeChange(Command):
+    """A village proposes relabel, elimination, clear-out or rollback."""
+
+    object_id: str = attrs.field(validator=_text)
+    kind: CaseKind = attrs.field(converter=_enum(CaseKind, "kind"))
+    first_lead_at: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_aware_or_none
+    )
+    reason: str | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind == CaseKind.INCLUSION:
+            raise InvalidInput(
+                "kind", self.kind.value, "use ProposeInclusion for a new household"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class ImportMonitoringObject(Command):
+    """A county registers an object monitored before the engine took over."""
+
+    household_id: str = attrs.field(validator=_text)
+    village_code: str = attrs.field(validator=_village)
+    state: ObjectState = attrs.field(converter=_enum(ObjectState, "state"))
+
+
+@attrs.frozen(kw_only=True)
+class CaseCommand(Command):
+    """A step on an open approval case."""
+
+    event: ClassVar[CaseEvent]
+
+    case_id: str = attrs.field(validator=_text)
+    reason: str | None = None
+    expected_version: int | None = attrs.field(default=None, validator=_version)
+
+
+@attrs.frozen(kw_only=True)
+class Deliberate(CaseCommand):
+    """The village records its deliberation meeting (民主评议)."""
+
+    event = CaseEvent.DELIBERATE
+
+
+@attrs.frozen(kw_only=True)
+class PublishNotice(CaseCommand):
+    """The village posts the public notice (公示); the notice period starts."""
+
+    event = CaseEvent.PUBLISH_NOTICE
+
+
+@attrs.frozen(kw_only=True)
+class SubmitToTownship(CaseCommand):
+    """The village submits the case once the notice period has run."""
+
+    event = CaseEvent.SUBMIT
+
+
+@attrs.frozen(kw_only=True)
+class ApproveAtTownship(CaseCommand):
+    """The township passes the case up after review (审核)."""
+
+    event = CaseEvent.APPROVE_AT_TOWNSHIP
+
+
+@attrs.frozen(kw_only=True)
+class ReturnToVillage(CaseCommand):
+    """The township returns the case to the village, with a reason."""
+
+    event = CaseEvent.RETURN_TO_VILLAGE
+
+
+@attrs.frozen(kw_only=True)
+class ApproveAtCounty(CaseCommand):
+    """The county determines the case (审定); the object's state changes."""
+
+    event = CaseEvent.APPROVE_AT_COUNTY
+
+
+@attrs.frozen(kw_only=True)
+class DeclineAtCounty(CaseCommand):
+    """The county refuses the change, with a reason."""
+
+    event = CaseEvent.DECLINE_AT_COUNTY
+
+
+@attrs.frozen(kw_only=True)
+class ReturnToTownship(CaseCommand):
+    """The county returns the case to the township, with a reason."""
+
+    event = CaseEvent.RETURN_TO_TOWNSHIP
+
+
+#: The command class for each case event, for hosts that route by name.
+CASE_COMMANDS: dict[CaseEvent, type[CaseCommand]] = {
+    command.event: command
+    for command in (
+        Deliberate,
+        PublishNotice,
+        SubmitToTownship,
+        ApproveAtTownship,
+        ReturnToVillage,
+        ApproveAtCounty,
+        DeclineAtCounty,
+        ReturnToTownship,
+    )
+}

@@ -1,0 +1,300 @@
+"""The facade a host platform embeds: one method per command, plus queries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fanpin_workflow.adapters import schema
+from fanpin_workflow.adapters.database import open_engine, translated_errors
+from fanpin_workflow.domain.approval import CaseKind
+from fanpin_workflow.domain.clock import Clock, SystemClock
+from fanpin_workflow.domain.jurisdiction import Actor
+from fanpin_workflow.domain.lifecycle import ObjectState
+from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
+from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.errors import ConcurrencyConflict, NotFound
+from fanpin_workflow.service import commands as c
+from fanpin_workflow.service.handlers import Batch, IdFactory
+from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
+
+
+def random_id(kind: str) -> str:
+    """A fresh random id for a new object or case."""
+    return uuid.uuid4().hex
+
+
+class Workflow:
+    """Runs monitoring-object approvals on a database the host chooses.
+
+    Args:
+        bind: an Engine the workflow opens connections on, or a host's
+            Connection or ORM Session whose transaction it joins.
+        clock: where the time comes from; real time by default.
+        settings: the approval parameters; national defaults by default.
+        id_factory: makes ids for new objects and cases.
+    """
+
+    def __init__(
+        self,
+        bind: Engine | Connection | Session,
+        *,
+        clock: Clock | None = None,
+        settings: ApprovalSettings | None = None,
+        id_factory: IdFactory = random_id,
+    ) -> None:
+        if isinstance(bind, Session):
+            bind = bind.connection()
+        self.bind: Engine | Connection = bind
+        self.clock = clock or SystemClock()
+        self.settings = settings or ApprovalSettings()
+        self.id_factory = id_factory
+
+    @classmethod
+    def open(
+        cls, target: str | Path, *, migrate: bool = True, **options: Any
+    ) -> Workflow:
+        """Open a SQLite file or a PostgreSQL URL, creating the schema.
+
+        Args:
+            target: a file path, or a URL such as postgresql://host/db.
+            migrate: bring the schema to the newest revision first.
+            options: passed on to the Workflow constructor.
+        """
+        engine = open_engine(target)
+        if migrate:
+            with translated_errors():
+                schema.upgrade(engine)
+        return cls(engine, **options)
+
+    def close(self) -> None:
+        """Release the connections of an engine the workflow opened."""
+        if isinstance(self.bind, Engine):
+            self.bind.dispose()
+
+    # -- commands ----------------------------------------------------------
+
+    def handle(self, command: c.Command) -> AuditEntry:
+        """Carry out one command and return its audit entry.
+
+        A command whose request id was already carried out is a no-op that
+        returns the entry recorded then.
+
+        Raises:
+            FanpinError: the command was refused; nothing was written.
+        """
+        return self.handle_many([command])[0]
+
+    def handle_many(self, batch: Sequence[c.Command]) -> list[AuditEntry]:
+        """Carry out commands in order, in one transaction, all or nothing.
+
+        Raises:
+            BatchRefused: a command was refused; the batch wrote nothing.
+            ConcurrencyConflict: another writer won; retry the batch.
+        """
+        if not batch:
+            return []
+        try:
+            return self._run(batch)
+        except ConcurrencyConflict:
+            retried = self._already_done(batch)
+            if retried is None:
+                raise
+            return retried
+
+    def _run(self, batch: Sequence[c.Command]) -> list[AuditEntry]:
+        with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:
+            work = Batch(
+                uow,
+                batch,
+                clock=self.clock,
+                settings=self.settings,
+                new_id=self.id_factory,
+            )
+            try:
+                entries = work.run()
+                uow.commit()
+            except IntegrityError as error:
+                raise ConcurrencyConflict(
+                    "batch", f"of {len(batch)}", f"a uniqueness rule: {error.orig}"
+                ) from error
+            return entries
+
+    def _already_done(self, batch: Sequence[c.Command]) -> list[AuditEntry] | None:
+        """Entries of a batch a concurrent retry already carried out, if all were."""
+        ids = [command.request_id for command in batch]
+        if not all(ids):
+            return None
+        with SqlAlchemyUnitOfWork(self.bind, read_only=True) as uow:
+            recorded = uow.audit.by_request_ids({i for i in ids if i})
+        if len(recorded) != len(set(ids)):
+            return None
+        return [recorded[i] for i in ids if i]
+
+    def propose_inclusion(
+        self,
+        actor: Actor,
+        household_id: str,
+        village_code: str,
+        **options: Any,
+    ) -> AuditEntry:
+        """A village proposes a household for monitoring; returns the entry.
+
+        Options: first_lead_at, reason, request_id.
+        """
+        return self.handle(
+            c.ProposeInclusion(
+                actor=actor,
+                household_id=household_id,
+                village_code=village_code,
+                **options,
+            )
+        )
+
+    def propose_change(
+        self, actor: Actor, object_id: str, kind: CaseKind | str, **options: Any
+    ) -> AuditEntry:
+        """A village proposes relabel, risk elimination, clear-out or rollback.
+
+        Options: first_lead_at, reason, request_id, expected_version.
+        """
+        return self.handle(
+            c.ProposeChange(actor=actor, object_id=object_id, kind=kind, **options)
+        )
+
+    def import_object(
+        self,
+        actor: Actor,
+        household_id: str,
+        village_code: str,
+        state: ObjectState | str,
+        **options: Any,
+    ) -> AuditEntry:
+        """A county registers an object already monitored elsewhere."""
+        return self.handle(
+            c.ImportMonitoringObject(
+                actor=actor,
+                household_id=household_id,
+                village_code=village_code,
+                state=state,
+                **options,
+            )
+        )
+
+    def deliberate(self, actor: Actor, case_id: str, **options: Any) -> AuditEntry:
+        """The village records its deliberation of the case."""
+        return self.handle(c.Deliberate(actor=actor, case_id=case_id, **options))
+
+    def publish_notice(self, actor: Actor, case_id: str, **options: Any) -> AuditEntry:
+        """The village publishes the public notice; the notice period starts."""
+        return self.handle(c.PublishNotice(actor=actor, case_id=case_id, **options))
+
+    def submit(self, actor: Actor, case_id: str, **options: Any) -> AuditEntry:
+        """The village submits the case to the township after the notice."""
+        return self.handle(
+            c.SubmitToTownship(actor=actor, case_id=case_id, **options)
+        )
+
+    def approve_at_township(
+        self, actor: Actor, case_id: str, **options: Any
+    ) -> AuditEntry:
+        """The township reviews the case and passes it to the county."""
+        return self.handle(
+            c.ApproveAtTownship(actor=actor, case_id=case_id, **options)
+        )
+
+    def return_to_village(
+        self, actor: Actor, case_id: str, reason: str, **options: Any
+    ) -> AuditEntry:
+        """The township returns the case to the village with a reason."""
+        return self.handle(
+            c.ReturnToVillage(actor=actor, case_id=case_id, reason=reason, **options)
+        )
+
+    def approve_at_county(
+        self, actor: Actor, case_id: str, **options: Any
+    ) -> AuditEntry:
+        """The county determines the case; the object's state changes."""
+        return self.handle(c.ApproveAtCounty(actor=actor, case_id=case_id, **options))
+
+    def decline_at_county(
+        self, actor: Actor, case_id: str, reason: str, **options: Any
+    ) -> AuditEntry:
+        """The county refuses the change with a reason."""
+        return self.handle(
+            c.DeclineAtCounty(actor=actor, case_id=case_id, reason=reason, **options)
+        )
+
+    def return_to_township(
+        self, actor: Actor, case_id: str, reason: str, **options: Any
+    ) -> AuditEntry:
+        """The county returns the case to the township with a reason."""
+        return self.handle(
+            c.ReturnToTownship(actor=actor, case_id=case_id, reason=reason, **options)
+        )
+
+    # -- queries -----------------------------------------------------------
+
+    def get_object(self, object_id: str) -> MonitoringObject:
+        """The monitoring object with this id.
+
+        Raises:
+            NotFound: there is none.
+        """
+        with self._reading() as uow:
+            found = uow.objects.get_many([object_id]).get(object_id)
+        if found is None:
+            raise NotFound("monitoring object", object_id)
+        return found  # type: ignore[no-any-return]
+
+    def get_case(self, case_id: str) -> ApprovalCase:
+        """The approval case with this id.
+
+        Raises:
+            NotFound: there is none.
+        """
+        with self._reading() as uow:
+            found = uow.cases.get_many([case_id]).get(case_id)
+        if found is None:
+            raise NotFound("approval case", case_id)
+        return found  # type: ignore[no-any-return]
+
+    def objects(
+        self,
+        *,
+        state: ObjectState | str | None = None,
+        within: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[MonitoringObject]:
+        """Objects in a state and inside an area code, a page at a time.
+
+        `within` is an area code prefix: 6 digits for a county, 9 for a
+        township, 12 for a village.
+        """
+        with self._reading() as uow:
+            return uow.objects.list(
+                state=None if state is None else ObjectState(state),
+                within=within,
+                limit=limit,
+                offset=offset,
+            )
+
+    def case_history(self, case_id: str) -> list[AuditEntry]:
+        """Every audit entry of one case, oldest first."""
+        with self._reading() as uow:
+            return uow.audit.for_case(case_id)
+
+    def audit_trail(self, object_id: str) -> list[AuditEntry]:
+        """Every audit entry of one monitoring object, oldest first."""
+        with self._reading() as uow:
+            return uow.audit.for_object(object_id)
+
+    def _reading(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.bind, read_only=True)

@@ -1,0 +1,1 @@
+"""Scripted and stochastic simulations of a campaign on a virtual clock."""

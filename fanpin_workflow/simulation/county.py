@@ -1,0 +1,93 @@
+"""A synthetic county: townships, villages and households, from a seed.
+
+Every name and number here is invented; no real household is modelled.
+"""
+
+from __future__ import annotations
+
+import random
+from enum import StrEnum
+
+import attrs
+
+from fanpin_workflow.errors import InvalidInput
+
+#: An invented county code (province 45, city 01, county 23).
+COUNTY_CODE = "450123000000"
+
+
+class HouseholdType(StrEnum):
+    """What a household is when the campaign starts."""
+
+    ORDINARY = "ordinary"
+    EXITED = "exited"
+    MONITORED = "monitored"
+    ELIMINATED = "eliminated"
+
+
+#: Shares of household types in the synthetic county.
+TYPE_SHARES = {
+    HouseholdType.ORDINARY: 0.72,
+    HouseholdType.EXITED: 0.22,
+    HouseholdType.MONITORED: 0.025,
+    HouseholdType.ELIMINATED: 0.035,
+}
+
+
+@attrs.frozen
+class Household:
+    """A synthetic household: an id, its village and its type."""
+
+    id: str
+    village_code: str
+    type: HouseholdType
+
+
+@attrs.frozen
+class County:
+    """The generated county."""
+
+    code: str
+    township_codes: tuple[str, ...]
+    village_codes: tuple[str, ...]
+    households: tuple[Household, ...]
+
+
+def build_county(
+    *, households: int, townships: int, villages_per_township: int, seed: int
+) -> County:
+    """Generate a county with the given sizes; the same seed gives the same county.
+
+    Raises:
+        InvalidInput: a size is out of range.
+    """
+    _check_size("households", households, 1, 2_000_000)
+    _check_size("townships", townships, 1, 999)
+    _check_size("villages_per_township", villages_per_township, 1, 799)
+    rng = random.Random(seed)
+
+    township_codes = tuple(
+        f"{COUNTY_CODE[:6]}{100 + t:03d}000" for t in range(1, townships + 1)
+    )
+    village_codes = tuple(
+        f"{township[:9]}{200 + v:03d}"
+        for township in township_codes
+        for v in range(1, villages_per_township + 1)
+    )
+
+    types = list(TYPE_SHARES)
+    weights = list(TYPE_SHARES.values())
+    members = tuple(
+        Household(
+            id=f"hh-{index:07d}",
+            village_code=village_codes[index % len(village_codes)],
+            type=rng.choices(types, weights)[0],
+        )
+        for index in range(1, households + 1)
+    )
+    return County(COUNTY_CODE, township_codes, village_codes, members)
+
+
+def _check_size(field: str, value: int, low: int, high: int) -> None:
+    if not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(field, value, f"must be a whole number from {low} to {high}")

@@ -1,0 +1,194 @@
+"""A campaign summary computed from the database alone.
+
+Nothing here reads the simulator's own counters, so the summary can be
+run on any database the engine wrote, simulated or real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import attrs
+import pendulum
+from sqlalchemy import Connection, Engine, func, select
+
+from fanpin_workflow.adapters.tables import (
+    approval_cases,
+    audit_trail,
+    monitoring_objects,
+)
+from fanpin_workflow.domain.approval import CaseEvent, CaseKind, CaseState
+from fanpin_workflow.domain.lifecycle import ObjectState
+from fanpin_workflow.domain.settings import ApprovalSettings
+
+_INCLUDING = (CaseKind.INCLUSION, CaseKind.RELABEL)
+_DECIDED = (CaseState.DETERMINED, CaseState.DECLINED)
+
+
+@attrs.frozen
+class CampaignSummary:
+    """Figures of a campaign, each counted from the stored rows."""
+
+    objects_by_township: dict[str, dict[str, int]]
+    cases_by_state: dict[str, int]
+    cases_by_kind: dict[str, int]
+    inclusions_within_limit: int
+    inclusions_beyond_limit: int
+    limit_days: int
+    returns_by_level: dict[str, int]
+    audit_rows: int
+    objects_off_trail: int
+    cases_off_trail: int
+    audit_digest: str
+
+    @property
+    def objects_by_state(self) -> dict[str, int]:
+        """Objects by lifecycle state, all townships together."""
+        total: Counter[str] = Counter()
+        for states in self.objects_by_township.values():
+            total.update(states)
+        return dict(total)
+
+
+def summarize(bind: Engine | Connection, settings: ApprovalSettings) -> CampaignSummary:
+    """Count the campaign's figures from the database."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return summarize(connection, settings)
+
+    connection = bind
+    within, beyond = _inclusion_speed(connection, settings.inclusion_limit_days)
+    return CampaignSummary(
+        objects_by_township=_objects_by_township(connection),
+        cases_by_state=_count_by(connection, approval_cases.c.state),
+        cases_by_kind=_count_by(connection, approval_cases.c.kind),
+        inclusions_within_limit=within,
+        inclusions_beyond_limit=beyond,
+        limit_days=settings.inclusion_limit_days,
+        returns_by_level=_returns_by_level(connection),
+        audit_rows=int(
+            connection.execute(
+                select(func.count()).select_from(audit_trail)
+            ).scalar_one()
+        ),
+        objects_off_trail=_objects_off_trail(connection),
+        cases_off_trail=_cases_off_trail(connection),
+        audit_digest=_audit_digest(connection),
+    )
+
+
+def _objects_by_township(connection: Connection) -> dict[str, dict[str, int]]:
+    township = func.substr(monitoring_objects.c.village_code, 1, 9)
+    rows = connection.execute(
+        select(township, monitoring_objects.c.state, func.count())
+        .group_by(township, monitoring_objects.c.state)
+        .order_by(township, monitoring_objects.c.state)
+    )
+    table: dict[str, dict[str, int]] = {}
+    for prefix, state, count in rows:
+        table.setdefault(prefix + "000", {})[state] = count
+    return table
+
+
+def _count_by(connection: Connection, column: object) -> dict[str, int]:
+    rows = connection.execute(
+        select(column, func.count()).group_by(column).order_by(column)  # type: ignore[call-overload]
+    )
+    return {key: count for key, count in rows}
+
+
+def _inclusion_speed(connection: Connection, limit_days: int) -> tuple[int, int]:
+    """Decided inclusion cases within and beyond the limit from the first lead."""
+    rows = connection.execute(
+        select(approval_cases.c.first_lead_at, approval_cases.c.decided_at).where(
+            approval_cases.c.kind.in_(_INCLUDING),
+            approval_cases.c.state.in_(_DECIDED),
+        )
+    )
+    within = beyond = 0
+    for first_lead_at, decided_at in rows:
+        limit: pendulum.DateTime = first_lead_at.add(days=limit_days)
+        if decided_at <= limit:
+            within += 1
+        else:
+            beyond += 1
+    return within, beyond
+
+
+def _returns_by_level(connection: Connection) -> dict[str, int]:
+    events = {
+        CaseEvent.RETURN_TO_VILLAGE: "township to village",
+        CaseEvent.RETURN_TO_TOWNSHIP: "county to township",
+    }
+    counted = dict.fromkeys(events.values(), 0)
+    rows = connection.execute(
+        select(audit_trail.c.event, func.count())
+        .where(audit_trail.c.event.in_(list(events)))
+        .group_by(audit_trail.c.event)
+    )
+    for event, count in rows:
+        counted[events[CaseEvent(event)]] = count
+    return counted
+
+
+def _objects_off_trail(connection: Connection) -> int:
+    """Objects whose state is not where their audit trail ends."""
+    last = (
+        select(audit_trail.c.object_to_state)
+        .where(
+            audit_trail.c.object_id == monitoring_objects.c.id,
+            audit_trail.c.object_to_state.is_not(None),
+        )
+        .order_by(audit_trail.c.sequence.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return int(
+        connection.execute(
+            select(func.count())
+            .select_from(monitoring_objects)
+            .where(func.coalesce(last, "") != monitoring_objects.c.state)
+        ).scalar_one()
+    )
+
+
+def _cases_off_trail(connection: Connection) -> int:
+    """Cases whose state is not where their audit trail ends."""
+    last = (
+        select(audit_trail.c.case_to_state)
+        .where(audit_trail.c.case_id == approval_cases.c.id)
+        .order_by(audit_trail.c.sequence.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return int(
+        connection.execute(
+            select(func.count())
+            .select_from(approval_cases)
+            .where(func.coalesce(last, "") != approval_cases.c.state)
+        ).scalar_one()
+    )
+
+
+def _audit_digest(connection: Connection) -> str:
+    """A fingerprint of the whole trail, to compare two runs."""
+    digest = hashlib.sha256()
+    columns = [
+        audit_trail.c.sequence,
+        audit_trail.c.object_id,
+        audit_trail.c.case_id,
+        audit_trail.c.event,
+        audit_trail.c.object_to_state,
+        audit_trail.c.case_to_state,
+        audit_trail.c.actor_id,
+        audit_trail.c.occurred_at,
+    ]
+    for row in connection.execute(select(*columns).order_by(audit_trail.c.sequence)):
+        digest.update("|".join(map(str, row)).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:16]
+
+
+#: States listed first in tables, in lifecycle order.
+STATE_ORDER = tuple(ObjectState)

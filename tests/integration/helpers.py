@@ -1,0 +1,50 @@
+"""Helpers for storage tests: drive a case, snapshot every table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from fanpin_workflow import VirtualClock, Workflow
+from fanpin_workflow.adapters.tables import metadata
+from tests.conftest import (
+    VILLAGE,
+    county_reviewer,
+    township_reviewer,
+    village_officer,
+)
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every engine table, to prove a refusal wrote nothing."""
+    with engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(
+                    select(table).order_by(*table.primary_key.columns)
+                )
+            ]
+            for table in metadata.sorted_tables
+        }
+
+
+def case_at_county(
+    workflow: Workflow, clock: VirtualClock, household: str = "hh-1"
+) -> str:
+    """Drive a new inclusion case up to the county's desk; return its id."""
+    officer = village_officer()
+    case_id = workflow.propose_inclusion(officer, household, VILLAGE).case_id
+    assert case_id is not None
+    workflow.deliberate(officer, case_id)
+    workflow.publish_notice(officer, case_id)
+    clock.advance(days=workflow.settings.notice_days)
+    workflow.submit(officer, case_id)
+    workflow.approve_at_township(township_reviewer(), case_id)
+    return case_id
+
+
+def determine(workflow: Workflow, case_id: str) -> None:
+    """The county approves a case."""
+    workflow.approve_at_county(county_reviewer(), case_id)
