@@ -17,8 +17,18 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/fanpin simulate --db campaign.sqlite --replace
 
+# The storage tests run on SQLite and PostgreSQL. Without a server named in
+# FANPIN_TEST_POSTGRES_URL, a throwaway one is started when the PostgreSQL
+# binaries are on the machine (.ci/with-postgres).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	@if [ -n "$$FANPIN_TEST_POSTGRES_URL" ]; then \
+		$(BIN)/python -m pytest; \
+	elif .ci/with-postgres --available 2>/dev/null; then \
+		.ci/with-postgres $(BIN)/python -m pytest; \
+	else \
+		echo "make test: no PostgreSQL binaries; PostgreSQL tests will be skipped"; \
+		$(BIN)/python -m pytest; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check fanpin_workflow tests examples benchmarks

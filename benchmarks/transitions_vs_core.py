@@ -541,10 +541,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         workflow = Workflow.open(database, clock=clock)
         try:
             print_versions()
+            mode = "cProfile, engine" if args.profile else f"median of {args.repeats}"
             print(
                 f"{args.households:,} households x {STEPS_PER_CASE} steps, "
-                f"batches of {args.batch:,}, median of {args.repeats}, "
-                f"one SQLite file (WAL, synchronous=NORMAL)"
+                f"batches of {args.batch:,}, {mode}, "
+                "one SQLite file (WAL, synchronous=NORMAL)"
             )
             if args.profile:
                 profile(workflow, clock, args)

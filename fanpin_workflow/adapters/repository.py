@@ -238,11 +238,19 @@ class SqlAlchemyAuditTrail:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def append_many(self, entries: Sequence[AuditEntry]) -> None:
-        """Append entries; their sequence numbers come from the database."""
-        if entries:
-            rows = [_dump_entry(entry) for entry in entries]
-            self.connection.execute(self.table.insert(), rows)
+    def append_many(self, entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+        """Append entries; return them with the sequence numbers they got."""
+        if not entries:
+            return []
+        statement = self.table.insert().returning(
+            self.table.c.sequence, sort_by_parameter_order=True
+        )
+        rows = [_dump_entry(entry) for entry in entries]
+        sequences = self.connection.execute(statement, rows).scalars().all()
+        return [
+            attrs.evolve(entry, sequence=sequence)
+            for entry, sequence in zip(entries, sequences, strict=True)
+        ]
 
     def by_request_ids(self, request_ids: Collection[str]) -> dict[str, AuditEntry]:
         """Entries already written for the given request ids."""

@@ -66,12 +66,14 @@ def simulate_command(
 ) -> None:
     """Simulate the campaign window (1 May - 30 June) for a synthetic county."""
     console = _console()
-    config = SimulationConfig(
-        households=households,
-        townships=townships,
-        villages_per_township=villages_per_township,
-        seed=seed,
-        year=year,
+    config = _run(
+        lambda: SimulationConfig(
+            households=households,
+            townships=townships,
+            villages_per_township=villages_per_township,
+            seed=seed,
+            year=year,
+        )
     )
     _prepare_target(database, replace)
 

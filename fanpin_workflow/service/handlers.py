@@ -82,8 +82,8 @@ class Batch:
                     raise
                 raise BatchRefused(index, error) from error
 
-        self._write()
-        return results
+        written = {id(e): w for e, w in zip(self.entries, self._write(), strict=True)}
+        return [written.get(id(entry), entry) for entry in results]
 
     def _preload(self) -> None:
         request_ids = {c.request_id for c in self.commands if c.request_id}
@@ -130,7 +130,7 @@ class Batch:
         if command.request_id:
             earlier = self.recorded.get(command.request_id)
             if earlier is not None:
-                return _check_same(command, earlier)
+                return check_same_request(command, earlier)
 
         now = self.clock.now()
         if isinstance(command, CaseCommand):
@@ -265,9 +265,9 @@ class Batch:
             self.new_ids.add(case.id)
             self.open_case_by_object[case.object_id] = case
 
-    def _write(self) -> None:
+    def _write(self) -> list[AuditEntry]:
         if not self.entries:
-            return
+            return []
 
         touched_objects = {e.object_id for e in self.entries}
         touched_cases = {e.case_id for e in self.entries if e.case_id}
@@ -288,7 +288,7 @@ class Batch:
             [c for c in cases if c.id not in self.new_ids],
             self.loaded_versions,
         )
-        self.uow.audit.append_many(self.entries)
+        return self.uow.audit.append_many(self.entries)
 
 
 def _check_version(kind: str, identifier: str, actual: int, expected: int | None) -> None:
@@ -298,7 +298,12 @@ def _check_version(kind: str, identifier: str, actual: int, expected: int | None
         )
 
 
-def _check_same(command: Command, earlier: AuditEntry) -> AuditEntry:
+def check_same_request(command: Command, earlier: AuditEntry) -> AuditEntry:
+    """Return the entry recorded for a retried command, if it is the same one.
+
+    Raises:
+        RequestIdReused: the request id was recorded for another command.
+    """
     target = getattr(command, "case_id", None) or getattr(command, "object_id", None)
     same = (
         earlier.event == _event_of(command)

@@ -19,9 +19,9 @@ from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
 from fanpin_workflow.domain.settings import ApprovalSettings
-from fanpin_workflow.errors import ConcurrencyConflict, NotFound
+from fanpin_workflow.errors import ConcurrencyConflict, FanpinError, NotFound
 from fanpin_workflow.service import commands as c
-from fanpin_workflow.service.handlers import Batch, IdFactory
+from fanpin_workflow.service.handlers import Batch, IdFactory, check_same_request
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -102,7 +102,9 @@ class Workflow:
             return []
         try:
             return self._run(batch)
-        except ConcurrencyConflict:
+        except FanpinError:
+            # A retry racing its own first attempt loses to it; it is then
+            # answered with what the first attempt recorded.
             retried = self._already_done(batch)
             if retried is None:
                 raise
@@ -135,7 +137,11 @@ class Workflow:
             recorded = uow.audit.by_request_ids({i for i in ids if i})
         if len(recorded) != len(set(ids)):
             return None
-        return [recorded[i] for i in ids if i]
+        return [
+            check_same_request(command, recorded[command.request_id])
+            for command in batch
+            if command.request_id
+        ]
 
     def propose_inclusion(
         self,

@@ -25,7 +25,12 @@ from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.model import AuditEntry
 from fanpin_workflow.service import commands as c
 from fanpin_workflow.service.workflow import Workflow
-from fanpin_workflow.simulation.county import County, HouseholdType, build_county
+from fanpin_workflow.simulation.county import (
+    County,
+    HouseholdType,
+    build_county,
+    within,
+)
 
 #: Working hours in which the simulated cadres act, one slot per hour.
 FIRST_HOUR, LAST_HOUR = 8, 17
@@ -35,11 +40,11 @@ FIRST_HOUR, LAST_HOUR = 8, 17
 class SimulationConfig:
     """Sizes, seed and rates of one simulated campaign."""
 
-    households: int = 40_000
-    townships: int = 12
-    villages_per_township: int = 16
+    households: int = attrs.field(default=40_000, validator=within(1, 2_000_000))
+    townships: int = attrs.field(default=12, validator=within(1, 999))
+    villages_per_township: int = attrs.field(default=16, validator=within(1, 799))
     seed: int = 2024
-    year: int = 2024
+    year: int = attrs.field(default=2024, validator=within(2020, 2100))
     #: Chance that investigating a household of each type starts a case.
     inclusion_risk: dict[HouseholdType, float] = attrs.field(
         factory=lambda: {HouseholdType.ORDINARY: 0.012, HouseholdType.EXITED: 0.04}

@@ -6,7 +6,9 @@ Every name and number here is invented; no real household is modelled.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
 import attrs
 
@@ -61,9 +63,12 @@ def build_county(
     Raises:
         InvalidInput: a size is out of range.
     """
-    _check_size("households", households, 1, 2_000_000)
-    _check_size("townships", townships, 1, 999)
-    _check_size("villages_per_township", villages_per_township, 1, 799)
+    for field, value, low, high in (
+        ("households", households, 1, 2_000_000),
+        ("townships", townships, 1, 999),
+        ("villages_per_township", villages_per_township, 1, 799),
+    ):
+        _check_size(field, value, low, high)
     rng = random.Random(seed)
 
     township_codes = tuple(
@@ -91,3 +96,12 @@ def build_county(
 def _check_size(field: str, value: int, low: int, high: int) -> None:
     if not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(field, value, f"must be a whole number from {low} to {high}")
+
+
+def within(low: int, high: int) -> Callable[[Any, attrs.Attribute[int], int], None]:
+    """An attrs validator for a whole number from `low` to `high`."""
+
+    def check(instance: Any, attribute: attrs.Attribute[int], value: int) -> None:
+        _check_size(attribute.name, value, low, high)
+
+    return check

@@ -147,7 +147,9 @@ def test_refusal_message_reads_like_a_sentence() -> None:
     with pytest.raises(TransitionNotAllowed) as caught:
         LIFECYCLE_MACHINE.fire("mo-1", "included", "include")
 
-    assert str(caught.value) == "Can't include when in included (monitoring_object mo-1)."
+    assert (
+        str(caught.value) == "Can't include when in included (monitoring_object mo-1)."
+    )
 
 
 def test_fire_accepts_enum_members_and_returns_the_plain_value() -> None:
@@ -213,3 +215,12 @@ def test_machine_has_no_automatic_to_state_events(target: str) -> None:
     assert allowed is False
     with pytest.raises(TransitionNotAllowed):
         machine.fire("d-1", "closed", f"to_{target}")
+
+
+def test_allowed_events_accepts_an_enum_member_state() -> None:
+    """An enum member state has the same allowed events as its plain value."""
+    plain = sorted(LIFECYCLE_MACHINE.allowed_events("included"))
+
+    member = sorted(LIFECYCLE_MACHINE.allowed_events(ObjectState.INCLUDED))
+
+    assert member == plain == ["clear_out", "eliminate_risk"]

@@ -1,0 +1,101 @@
+"""The `fanpin` command line, as a user runs it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine
+
+from fanpin_workflow.adapters.database import database_url
+from fanpin_workflow.cli.main import cli
+from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.simulation.summary import summarize
+
+SMALL = ["--households", "3000", "--townships", "3", "--villages-per-township", "4"]
+
+
+def _simulate(database: str, *extra: str) -> str:
+    result = CliRunner().invoke(
+        cli, ["simulate", "--db", database, "--no-progress", *SMALL, *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _without_timing(output: str) -> str:
+    return re.sub(r" in \d+\.\d s\.", "", output)
+
+
+def test_same_seed_same_summary(tmp_path: Path) -> None:
+    """Two runs with one seed print identical summaries, digest included."""
+    first = _simulate(str(tmp_path / "a.sqlite"), "--seed", "7")
+    second = _simulate(str(tmp_path / "b.sqlite"), "--seed", "7")
+    other = _simulate(str(tmp_path / "c.sqlite"), "--seed", "8")
+
+    assert _without_timing(first) == _without_timing(second)
+    assert _without_timing(first) != _without_timing(other)
+    assert "audit digest:" in first
+
+
+def test_audit_rows_equal_commands_carried_out(backend_url: str) -> None:
+    """Every command the simulation ran left exactly one audit row."""
+    output = _simulate(backend_url, "--seed", "3")
+
+    carried = int(
+        re.search(r"Commands carried out: ([\d,]+)", output)
+        .group(1)  # type: ignore[union-attr]
+        .replace(",", "")
+    )
+    engine = create_engine(database_url(backend_url))
+    summary = summarize(engine, ApprovalSettings())
+    engine.dispose()
+    assert summary.audit_rows == carried > 100
+    assert summary.objects_off_trail == 0
+    assert summary.cases_off_trail == 0
+    assert sum(summary.returns_by_level.values()) > 0
+    assert summary.inclusions_within_limit + summary.inclusions_beyond_limit > 0
+
+
+def test_existing_file_is_kept_without_replace(tmp_path: Path) -> None:
+    """Simulating into an existing file is refused unless --replace is given."""
+    database = tmp_path / "kept.sqlite"
+    database.write_bytes(b"host data")
+
+    result = CliRunner().invoke(cli, ["simulate", "--db", str(database), *SMALL])
+
+    assert result.exit_code == 1
+    assert "exists; pass --replace" in result.output
+    assert database.read_bytes() == b"host data"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--households", "0", "households=0 is refused"),
+        ("--townships", "1000", "townships=1000 is refused"),
+        ("--db", "mysql://host/db", "the engine stores to sqlite or postgresql"),
+    ],
+)
+def test_bad_options_are_named(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    """A bad option is refused with its name, value and rule, and no traceback."""
+    arguments = ["simulate", "--db", str(tmp_path / "x.sqlite"), option, value]
+
+    result = CliRunner().invoke(cli, arguments)
+
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_of_a_database_without_schema(tmp_path: Path) -> None:
+    """Summarizing an empty database explains what to run first."""
+    result = CliRunner().invoke(cli, ["summary", "--db", str(tmp_path / "e.sqlite")])
+
+    assert result.exit_code == 1
+    assert "holds no fanpin schema" in result.output
