@@ -32,7 +32,8 @@ def database_url(target: str | Path) -> URL:
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise InvalidInput(
-            "url", url.render_as_string(hide_password=True),
+            "url",
+            url.render_as_string(hide_password=True),
             "the engine stores to sqlite or postgresql",
         )
     return url

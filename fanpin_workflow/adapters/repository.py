@@ -274,8 +274,9 @@ class SqlAlchemyAuditTrail:
     def count(self) -> int:
         """How many entries the trail holds."""
         return int(
-            self.connection.execute(select(func.count()).select_from(self.table))
-            .scalar_one()
+            self.connection.execute(
+                select(func.count()).select_from(self.table)
+            ).scalar_one()
         )
 
     def _where(self, condition: Any) -> list[AuditEntry]:

@@ -15,6 +15,9 @@ from fanpin_workflow.errors import InvalidInput
 
 _CODE = re.compile(r"^\d{12}$")
 
+#: Where province, city, county, township and village digits sit.
+_SEGMENTS = ((0, 2), (2, 4), (4, 6), (6, 9), (9, 12))
+
 #: How many leading digits name an area of each level.
 PREFIX_LENGTH = {Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
 
@@ -29,9 +32,12 @@ def check_area_code(field: str, code: str, level: Level) -> str:
         raise InvalidInput(field, code, "an area code is 12 digits")
 
     prefix = PREFIX_LENGTH[level]
-    if code[prefix:].strip("0") or code[prefix - 3 : prefix] == "000":
+    named = [code[start:end] for start, end in _SEGMENTS if end <= prefix]
+    if code[prefix:].strip("0") or any(not part.strip("0") for part in named):
         raise InvalidInput(
-            field, code, f"a {level} code has {prefix} significant digits"
+            field,
+            code,
+            f"a {level} code has {prefix} significant digits",
         )
 
     return code
@@ -47,19 +53,27 @@ def county_of(village_code: str) -> str:
     return village_code[:6] + "000000"
 
 
+def _level(value: str) -> Level:
+    try:
+        return Level(value)
+    except ValueError:
+        allowed = ", ".join(level.value for level in Level)
+        raise InvalidInput("actor.level", value, f"must be one of {allowed}") from None
+
+
 @attrs.frozen
 class Actor:
     """A person acting in one role at one level for one jurisdiction."""
 
     id: str
     role: str
-    level: Level = attrs.field(converter=Level)
+    level: Level = attrs.field(converter=_level)
     jurisdiction: str
 
     def __attrs_post_init__(self) -> None:
-        if not self.id:
+        if not isinstance(self.id, str) or not self.id.strip():
             raise InvalidInput("actor.id", self.id, "an actor needs an id")
-        if not self.role:
+        if not isinstance(self.role, str) or not self.role.strip():
             raise InvalidInput("actor.role", self.role, "an actor needs a role")
         check_area_code("actor.jurisdiction", self.jurisdiction, self.level)
 

@@ -39,9 +39,7 @@ LIFECYCLE = Definition(
     transitions=(
         Transition(_E.INCLUDE, (_S.CANDIDATE,), _S.INCLUDED),
         Transition(_E.REJECT, (_S.CANDIDATE,), _S.REJECTED),
-        Transition(
-            _E.ELIMINATE_RISK, (_S.INCLUDED, _S.ROLLBACK), _S.RISK_ELIMINATED
-        ),
+        Transition(_E.ELIMINATE_RISK, (_S.INCLUDED, _S.ROLLBACK), _S.RISK_ELIMINATED),
         Transition(
             _E.CLEAR_OUT,
             (_S.INCLUDED, _S.RISK_ELIMINATED, _S.ROLLBACK),

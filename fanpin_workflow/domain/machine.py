@@ -8,6 +8,7 @@ become `transitions` models (see docs/design.md for the measurements).
 from __future__ import annotations
 
 import logging
+
 import attrs
 from transitions import Machine, MachineError
 
@@ -96,12 +97,12 @@ class StateMachine:
 
     def can_fire(self, state: str, event: str) -> bool:
         """Tell whether `event` is allowed from `state`."""
-        found = self._machine.events.get(event)
-        return found is not None and state in found.transitions
+        found = self._machine.events.get(str(event))
+        return found is not None and str(state) in found.transitions
 
     def allowed_events(self, state: str) -> list[str]:
         """Every event allowed from `state`."""
-        return list(self._machine.get_triggers(state))
+        return list(self._machine.get_triggers(str(state)))
 
     def fire(self, subject_id: str, state: str, event: str) -> str:
         """Return the state that `event` leads to from `state`.
@@ -109,6 +110,7 @@ class StateMachine:
         Raises:
             TransitionNotAllowed: the table has no such move.
         """
+        state, event = str(state), str(event)
         found = self._machine.events.get(event)
         if found is None or state not in found.transitions:
             raise TransitionNotAllowed(self.name, subject_id, event, state)

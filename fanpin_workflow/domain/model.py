@@ -9,6 +9,7 @@ import pendulum
 
 from fanpin_workflow.errors import StateAssignmentRefused
 
+
 def _refuse_direct(owner: str) -> Any:
     def hook(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
         raise StateAssignmentRefused(owner, value)

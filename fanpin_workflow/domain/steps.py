@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 import pendulum
-from attrs import evolve
 
 from fanpin_workflow.domain.approval import (
     APPROVAL,
@@ -119,9 +118,7 @@ def propose(
 
     lifecycle_event = ON_APPROVAL[kind]
     if not LIFECYCLE_MACHINE.can_fire(obj.state, lifecycle_event):
-        raise TransitionNotAllowed(
-            LIFECYCLE.name, obj.id, lifecycle_event, obj.state
-        )
+        raise TransitionNotAllowed(LIFECYCLE.name, obj.id, lifecycle_event, obj.state)
 
     if kind in KINDS_NEEDING_REASON:
         check_reason(f"propose {kind}", reason)
@@ -142,17 +139,17 @@ def propose(
         proposed_at=now,
         first_lead_at=lead,
     )
-    entry = _advance_case(case, CaseEvent.PROPOSE, actor, now, reason, request_id)
-    if kind == CaseKind.INCLUSION:
-        entry = _with_object_change(entry, None, obj.state)
-
+    created = (None, obj.state) if kind == CaseKind.INCLUSION else (None, None)
+    entry = _advance_case(
+        case, CaseEvent.PROPOSE, actor, now, reason, request_id, created
+    )
     return case, entry
 
 
 def advance(
     *,
     case: ApprovalCase,
-    obj: MonitoringObject,
+    obj: MonitoringObject | None,
     event: CaseEvent,
     actor: Actor,
     now: pendulum.DateTime,
@@ -162,12 +159,17 @@ def advance(
 ) -> AuditEntry:
     """Perform one approval step after `propose`.
 
+    `obj` is the case's monitoring object; only the county's decision
+    needs it, so other steps may pass None.
+
     Raises:
         GuardRefused: a guard refused the step.
         TransitionNotAllowed: the case's state does not allow the step.
     """
     if event == CaseEvent.PROPOSE:
         raise InvalidInput("event", event, "use propose() to open a case")
+    if obj is not None and obj.id != case.object_id:
+        raise InvalidInput("obj", obj.id, f"case {case.id} is about {case.object_id}")
 
     check_actor(actor, event, case.village_code)
     if not APPROVAL_MACHINE.can_fire(case.state, event):
@@ -182,25 +184,27 @@ def advance(
     if event == CaseEvent.SUBMIT:
         check_notice_over(case, now)
 
+    change: tuple[str | None, str | None] = (None, None)
     lifecycle_event = _lifecycle_event(case, event)
     if lifecycle_event is not None:
-        object_from = obj.state
-        object_to = LIFECYCLE_MACHINE.fire(obj.id, obj.state, lifecycle_event)
+        if obj is None:
+            raise InvalidInput("obj", None, f"{event} moves the case's object")
+        change = (
+            obj.state,
+            LIFECYCLE_MACHINE.fire(obj.id, obj.state, lifecycle_event),
+        )
 
     if event == CaseEvent.PUBLISH_NOTICE:
         case.notice_started_at = now
         case.notice_ends_at = now.add(days=settings.notice_days)
 
-    entry = _advance_case(case, event, actor, now, reason, request_id)
+    entry = _advance_case(case, event, actor, now, reason, request_id, change)
 
-    if lifecycle_event is not None:
+    if event in (CaseEvent.APPROVE_AT_COUNTY, CaseEvent.DECLINE_AT_COUNTY):
         case.decided_at = now
         case.decided_by = actor.id
-        _move_object(obj, object_to, now, entry)
-        entry = _with_object_change(entry, object_from, object_to)
-    elif event == CaseEvent.DECLINE_AT_COUNTY:
-        case.decided_at = now
-        case.decided_by = actor.id
+    if obj is not None and change[1] is not None:
+        _move_object(obj, change[1], now, entry)
 
     return entry
 
@@ -263,6 +267,7 @@ def _advance_case(
     now: pendulum.DateTime,
     reason: str | None,
     request_id: str | None,
+    object_change: tuple[str | None, str | None],
 ) -> AuditEntry:
     before = case.state
     after = APPROVAL_MACHINE.fire(case.id, before, event)
@@ -276,8 +281,8 @@ def _advance_case(
         event=event,
         case_from_state=None if before == START else before,
         case_to_state=after,
-        object_from_state=None,
-        object_to_state=None,
+        object_from_state=object_change[0],
+        object_to_state=object_change[1],
         actor_id=actor.id,
         actor_role=actor.role,
         actor_level=actor.level,
@@ -304,12 +309,6 @@ def _move_object(
         entry.actor_id,
         entry.case_id,
     )
-
-
-def _with_object_change(
-    entry: AuditEntry, before: str | None, after: str
-) -> AuditEntry:
-    return evolve(entry, object_from_state=before, object_to_state=after)
 
 
 def _log(

@@ -34,6 +34,11 @@ def _version(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
         raise InvalidInput(attribute.name, value, "must be a version number >= 1")
 
 
+def _actor(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Actor):
+        raise InvalidInput("actor", type(value).__name__, "must be an Actor")
+
+
 def _village(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     check_area_code(attribute.name, value, Level.VILLAGE)
 
@@ -61,7 +66,7 @@ def _enum(enum: type[Any], field: str) -> Any:
 class Command:
     """What every command carries."""
 
-    actor: Actor = attrs.field(validator=attrs.validators.instance_of(Actor))
+    actor: Actor = attrs.field(validator=_actor)
     request_id: str | None = attrs.field(default=None, validator=_request_id)
 
 

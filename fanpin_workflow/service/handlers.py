@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 import pendulum
 
 from fanpin_workflow.domain import steps
-from fanpin_workflow.domain.approval import CaseEvent, CaseKind
+from fanpin_workflow.domain.approval import CLOSED_CASE_STATES, CaseEvent, CaseKind
 from fanpin_workflow.domain.clock import Clock
-from fanpin_workflow.domain.lifecycle import ObjectState
+from fanpin_workflow.domain.lifecycle import ENDED_STATES, ObjectState
 from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.errors import (
@@ -35,6 +35,8 @@ from fanpin_workflow.service.commands import (
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
 
 IdFactory = Callable[[str], str]
+
+_DECISIONS = frozenset({CaseEvent.APPROVE_AT_COUNTY, CaseEvent.DECLINE_AT_COUNTY})
 
 
 class Batch:
@@ -93,7 +95,15 @@ class Batch:
         for case in self.uow.cases.get_many(case_ids).values():
             self._track_case(case)
 
-        object_ids = {c.object_id for c in self.cases.values()}
+        # Only a county decision moves an object; other steps need only the case.
+        deciding = {
+            c.case_id
+            for c in self.commands
+            if isinstance(c, CaseCommand) and c.event in _DECISIONS
+        }
+        object_ids = {
+            case.object_id for case in self.cases.values() if case.id in deciding
+        }
         object_ids |= {
             c.object_id for c in self.commands if isinstance(c, ProposeChange)
         }
@@ -105,21 +115,17 @@ class Batch:
             for c in self.commands
             if isinstance(c, ProposeInclusion | ImportMonitoringObject)
         }
-        for household, obj in self.uow.objects.open_for_households(
-            households
-        ).items():
+        for household, obj in self.uow.objects.open_for_households(households).items():
             self.open_object_by_household[household] = obj
 
         proposed = {c.object_id for c in self.commands if isinstance(c, ProposeChange)}
         for object_id, case in self.uow.cases.open_for_objects(proposed).items():
-            self.open_case_by_object[object_id] = self.cases.setdefault(
-                case.id, case
-            )
+            self.open_case_by_object[object_id] = self.cases.setdefault(case.id, case)
 
     def _track_case(self, case: ApprovalCase) -> None:
         self.cases[case.id] = case
         self.loaded_versions[case.id] = case.version
-        if case.state not in steps.APPROVAL.final_states:
+        if case.state not in CLOSED_CASE_STATES:
             self.open_case_by_object[case.object_id] = case
 
     def _track_object(self, obj: MonitoringObject) -> None:
@@ -155,7 +161,7 @@ class Batch:
             raise NotFound("approval case", command.case_id)
         _check_version("approval case", case.id, case.version, command.expected_version)
 
-        obj = self.objects[case.object_id]
+        obj = self.objects.get(case.object_id)
         entry = steps.advance(
             case=case,
             obj=obj,
@@ -168,12 +174,12 @@ class Batch:
         )
 
         case.version += 1
-        if entry.object_to_state is not None:
-            obj.version += 1
-        if case.state in steps.APPROVAL.final_states:
+        if case.state in CLOSED_CASE_STATES:
             self.open_case_by_object.pop(case.object_id, None)
-        if obj.state in (ObjectState.REJECTED, ObjectState.CLEARED_OUT):
-            self.open_object_by_household.pop(obj.household_id, None)
+        if obj is not None and entry.object_to_state is not None:
+            obj.version += 1
+            if obj.state in ENDED_STATES:
+                self.open_object_by_household.pop(obj.household_id, None)
         return entry
 
     def _propose_inclusion(
@@ -271,7 +277,9 @@ class Batch:
 
         touched_objects = {e.object_id for e in self.entries}
         touched_cases = {e.case_id for e in self.entries if e.case_id}
-        objects = [self.objects[i] for i in sorted(touched_objects)]
+        objects = [
+            self.objects[i] for i in sorted(touched_objects) if i in self.objects
+        ]
         cases = [self.cases[i] for i in sorted(touched_cases)]
 
         self.uow.objects.add_many([o for o in objects if o.id in self.new_ids])
@@ -291,7 +299,9 @@ class Batch:
         return self.uow.audit.append_many(self.entries)
 
 
-def _check_version(kind: str, identifier: str, actual: int, expected: int | None) -> None:
+def _check_version(
+    kind: str, identifier: str, actual: int, expected: int | None
+) -> None:
     if expected is not None and expected != actual:
         raise ConcurrencyConflict(
             kind, identifier, f"expected version {expected}, found version {actual}"

@@ -203,17 +203,13 @@ class Workflow:
 
     def submit(self, actor: Actor, case_id: str, **options: Any) -> AuditEntry:
         """The village submits the case to the township after the notice."""
-        return self.handle(
-            c.SubmitToTownship(actor=actor, case_id=case_id, **options)
-        )
+        return self.handle(c.SubmitToTownship(actor=actor, case_id=case_id, **options))
 
     def approve_at_township(
         self, actor: Actor, case_id: str, **options: Any
     ) -> AuditEntry:
         """The township reviews the case and passes it to the county."""
-        return self.handle(
-            c.ApproveAtTownship(actor=actor, case_id=case_id, **options)
-        )
+        return self.handle(c.ApproveAtTownship(actor=actor, case_id=case_id, **options))
 
     def return_to_village(
         self, actor: Actor, case_id: str, reason: str, **options: Any

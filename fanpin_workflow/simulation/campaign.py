@@ -115,7 +115,9 @@ ProgressHook = Callable[[pendulum.DateTime, int], None]
 class CampaignSimulation:
     """Drives one simulated campaign against a Workflow."""
 
-    def __init__(self, workflow: Workflow, clock: VirtualClock, config: SimulationConfig):
+    def __init__(
+        self, workflow: Workflow, clock: VirtualClock, config: SimulationConfig
+    ):
         self.workflow = workflow
         self.clock = clock
         self.config = config
@@ -131,8 +133,12 @@ class CampaignSimulation:
         self.carried_out = 0
         self.cases_started = 0
         self.county_actors = (
-            Actor("county-reviewer-1", "county_reviewer", Level.COUNTY, self.county.code),
-            Actor("county-reviewer-2", "county_reviewer", Level.COUNTY, self.county.code),
+            Actor(
+                "county-reviewer-1", "county_reviewer", Level.COUNTY, self.county.code
+            ),
+            Actor(
+                "county-reviewer-2", "county_reviewer", Level.COUNTY, self.county.code
+            ),
         )
 
     def run(self, on_slot: ProgressHook | None = None) -> None:
@@ -209,7 +215,9 @@ class CampaignSimulation:
             return CaseKind.RELABEL
         return None
 
-    def _carry_out(self, due: list[tuple[_Case, Step]], slot: pendulum.DateTime) -> None:
+    def _carry_out(
+        self, due: list[tuple[_Case, Step]], slot: pendulum.DateTime
+    ) -> None:
         commands = [self._command(case, step) for case, step in due]
         entries = self._handle(commands)
         for (case, step), entry in zip(due, entries, strict=True):

@@ -16,8 +16,8 @@ from fanpin_workflow import (
 )
 from fanpin_workflow.errors import (
     HouseholdAlreadyMonitored,
-    NoticePeriodNotOver,
     NotFound,
+    NoticePeriodNotOver,
     OpenCaseExists,
     OutsideJurisdiction,
     SeparationOfDuties,

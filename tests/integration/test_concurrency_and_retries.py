@@ -36,9 +36,7 @@ def _race(*actions: Callable[[], Any]) -> list[Any]:
         except Exception as error:  # the test inspects every outcome
             results[index] = error
 
-    threads = [
-        threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)
-    ]
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -47,14 +45,10 @@ def _race(*actions: Callable[[], Any]) -> list[Any]:
 
 
 def _determinations(workflow: Workflow, case_id: str) -> int:
-    return [e.event for e in workflow.case_history(case_id)].count(
-        "approve_at_county"
-    )
+    return [e.event for e in workflow.case_history(case_id)].count("approve_at_county")
 
 
-def test_two_determinations_one_wins(
-    workflow: Workflow, clock: VirtualClock
-) -> None:
+def test_two_determinations_one_wins(workflow: Workflow, clock: VirtualClock) -> None:
     """Two reviewers determining the version they saw: one wins, one conflicts."""
     case_id = case_at_county(workflow, clock)
     seen = workflow.get_case(case_id).version
@@ -96,10 +90,10 @@ def test_stale_save_raises_conflict(workflow: Workflow, clock: VirtualClock) -> 
     """The repository names the record and both versions in the conflict."""
     case_id = case_at_county(workflow, clock)
 
-    with pytest.raises(ConcurrencyConflict, match="loaded at version 4, now at"):
-        with SqlAlchemyUnitOfWork(workflow.bind) as uow:
-            case = uow.cases.get_many([case_id])[case_id]
-            uow.cases.update_many([case], {case_id: case.version - 1})
+    stale = pytest.raises(ConcurrencyConflict, match="loaded at version 4, now at")
+    with stale, SqlAlchemyUnitOfWork(workflow.bind) as uow:
+        case = uow.cases.get_many([case_id])[case_id]
+        uow.cases.update_many([case], {case_id: case.version - 1})
 
 
 def test_many_writers_of_one_process_all_succeed(
@@ -151,9 +145,7 @@ def test_request_id_reused_for_another_command(
     assert snapshot(engine) == before
 
 
-def test_concurrent_retries_write_once(
-    workflow: Workflow, clock: VirtualClock
-) -> None:
+def test_concurrent_retries_write_once(workflow: Workflow, clock: VirtualClock) -> None:
     """The same request sent twice at once is carried out once."""
     case_id = case_at_county(workflow, clock)
 
@@ -191,9 +183,7 @@ def test_refused_batch_writes_nothing(workflow: Workflow, engine: Engine) -> Non
     assert snapshot(engine) == before
 
 
-def test_batch_steps_one_case_several_times(
-    workflow: Workflow, engine: Engine
-) -> None:
+def test_batch_steps_one_case_several_times(workflow: Workflow, engine: Engine) -> None:
     """One batch may carry a case through several steps in order."""
     officer = village_officer()
     entry = workflow.propose_inclusion(officer, "hh-1", VILLAGE)
@@ -247,8 +237,8 @@ def test_audit_trail_refuses_update_and_delete(
         "UPDATE fanpin_audit_trail SET reason = 'edited'",
         "DELETE FROM fanpin_audit_trail",
     ):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with engine.begin() as connection:
-                connection.execute(text(statement))
+        refused = pytest.raises(DBAPIError, match="append-only")
+        with refused, engine.begin() as connection:
+            connection.execute(text(statement))
 
     assert len(workflow.audit_trail(workflow.objects()[0].id)) == 1

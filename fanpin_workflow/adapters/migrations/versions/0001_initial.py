@@ -163,9 +163,7 @@ def _make_audit_append_only() -> None:
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
-        op.execute(
-            "DROP TRIGGER fanpin_audit_trail_append_only ON fanpin_audit_trail"
-        )
+        op.execute("DROP TRIGGER fanpin_audit_trail_append_only ON fanpin_audit_trail")
         op.execute("DROP FUNCTION fanpin_audit_trail_refuse()")
     op.drop_table("fanpin_audit_trail")
     op.drop_table("fanpin_approval_cases")
