@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
+import pendulum
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fanpin_workflow.adapters import schema
 from fanpin_workflow.adapters.database import database_url, open_engine
+from fanpin_workflow.cli.describe import workflow_tables
 from fanpin_workflow.cli.render import render_summary
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.errors import FanpinError
@@ -19,6 +23,7 @@ from fanpin_workflow.simulation.campaign import SimulationConfig, simulate
 from fanpin_workflow.simulation.summary import summarize
 
 _DEFAULTS = SimulationConfig()
+T = TypeVar("T")
 
 
 @click.group()
@@ -92,7 +97,7 @@ def simulate_command(
     with bar:
         task = bar.add_task("simulating", total=slots, day="")
 
-        def on_slot(slot, due):  # type: ignore[no-untyped-def]
+        def on_slot(slot: pendulum.DateTime, due: int) -> None:
             if slot.hour == 17:
                 bar.update(task, advance=1, day=slot.to_date_string())
 
@@ -129,6 +134,12 @@ def migrate_command(database: str, revision: str) -> None:
     click.echo(f"schema at revision {schema.current_revision(engine)}")
 
 
+@cli.command("describe")
+def describe_command() -> None:
+    """Print the lifecycle and approval tables as Markdown."""
+    click.echo(workflow_tables(), nl=False)
+
+
 def _console() -> Console:
     # Piped output gets a width that fits the tables instead of rich's 80.
     return Console(width=None if sys.stdout.isatty() else 120)
@@ -161,7 +172,8 @@ def _prepare_target(database: str, replace: bool) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _run(action):  # type: ignore[no-untyped-def]
+def _run(action: Callable[[], T]) -> T:
+    """Run `action`, turning a refusal into a one-line CLI error."""
     try:
         return action()
     except FanpinError as error:

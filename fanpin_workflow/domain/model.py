@@ -67,10 +67,10 @@ class AuditEntry:
     object_id: str
     case_id: str | None
     event: str = attrs.field(converter=str)
-    case_from_state: str | None = attrs.field(converter=_plain)  # type: ignore[misc]
-    case_to_state: str | None = attrs.field(converter=_plain)  # type: ignore[misc]
-    object_from_state: str | None = attrs.field(converter=_plain)  # type: ignore[misc]
-    object_to_state: str | None = attrs.field(converter=_plain)  # type: ignore[misc]
+    case_from_state: str | None = attrs.field(converter=_plain)
+    case_to_state: str | None = attrs.field(converter=_plain)
+    object_from_state: str | None = attrs.field(converter=_plain)
+    object_to_state: str | None = attrs.field(converter=_plain)
     actor_id: str
     actor_role: str
     actor_level: str = attrs.field(converter=str)

@@ -8,7 +8,8 @@ read it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 import pendulum
@@ -17,6 +18,8 @@ from fanpin_workflow.domain.approval import CaseEvent, CaseKind, Level
 from fanpin_workflow.domain.jurisdiction import Actor, check_area_code
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.errors import InvalidInput
+
+E = TypeVar("E", bound=Enum)
 
 
 def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -51,15 +54,20 @@ def _aware_or_none(value: Any) -> pendulum.DateTime | None:
     return pendulum.instance(value)
 
 
-def _enum(enum: type[Any], field: str) -> Any:
-    def convert(value: Any) -> Any:
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum)
-            raise InvalidInput(field, value, f"must be one of {allowed}") from None
+def _member(enum: type[E], field: str, value: Any) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise InvalidInput(field, value, f"must be one of {allowed}") from None
 
-    return convert
+
+def _case_kind(value: Any) -> CaseKind:
+    return _member(CaseKind, "kind", value)
+
+
+def _object_state(value: Any) -> ObjectState:
+    return _member(ObjectState, "state", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -87,7 +95,7 @@ class ProposeChange(Command):
     """A village proposes relabel, elimination, clear-out or rollback."""
 
     object_id: str = attrs.field(validator=_text)
-    kind: CaseKind = attrs.field(converter=_enum(CaseKind, "kind"))
+    kind: CaseKind = attrs.field(converter=_case_kind)
     first_lead_at: pendulum.DateTime | None = attrs.field(
         default=None, converter=_aware_or_none
     )
@@ -107,7 +115,7 @@ class ImportMonitoringObject(Command):
 
     household_id: str = attrs.field(validator=_text)
     village_code: str = attrs.field(validator=_village)
-    state: ObjectState = attrs.field(converter=_enum(ObjectState, "state"))
+    state: ObjectState = attrs.field(converter=_object_state)
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -223,7 +223,7 @@ class CampaignSimulation:
         for (case, step), entry in zip(due, entries, strict=True):
             self._after(case, step, entry, slot)
 
-    def _handle(self, commands: list[c.Command]) -> list[AuditEntry]:
+    def _handle(self, commands: Sequence[c.Command]) -> list[AuditEntry]:
         entries = self.workflow.handle_many(commands)
         self.carried_out += len(entries)
         return entries
@@ -319,7 +319,7 @@ class CampaignSimulation:
 
     def _schedule(self, case: _Case, step: Step, when: pendulum.DateTime) -> None:
         self._sequence += 1
-        heapq.heappush(self.queue, (when, self._sequence, case, step))  # type: ignore[misc]
+        heapq.heappush(self.queue, (when, self._sequence, case, step))
 
     def _pop_due(self, slot: pendulum.DateTime) -> list[tuple[_Case, Step]]:
         due = []
