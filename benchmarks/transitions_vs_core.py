@@ -347,11 +347,12 @@ def raw_rows(
             "updated_at": now,
         }
     audit = {
-        "object_id": household.object_id,
-        "case_id": household.case_id,
+        "subject_type": "approval_case",
+        "subject_id": household.case_id,
         "event": step.event.value,
-        "case_from_state": None if step.before == START else str(step.before),
-        "case_to_state": step.after.value,
+        "from_state": None if step.before == START else str(step.before),
+        "to_state": step.after.value,
+        "object_id": household.object_id,
         "object_from_state": object_from,
         "object_to_state": object_to,
         "actor_id": actor.id,

@@ -267,9 +267,14 @@ class SqlAlchemyAuditTrail:
         """Every entry about one monitoring object, oldest first."""
         return self._where(self.table.c.object_id == object_id)
 
-    def for_case(self, case_id: str) -> list[AuditEntry]:
-        """Every entry about one approval case, oldest first."""
-        return self._where(self.table.c.case_id == case_id)
+    def for_subject(self, subject_type: str, subject_id: str) -> list[AuditEntry]:
+        """Every entry about one record, oldest first."""
+        return self._where(
+            and_(
+                self.table.c.subject_type == subject_type,
+                self.table.c.subject_id == subject_id,
+            )
+        )
 
     def count(self) -> int:
         """How many entries the trail holds."""

@@ -18,7 +18,9 @@ from fanpin_workflow.domain.machine import Definition
 
 
 def _transition_table(definition: Definition, with_level: bool) -> list[str]:
-    header = "| event | from | to |" + (" level | needs a reason |" if with_level else "")
+    header = "| event | from | to |" + (
+        " level | needs a reason |" if with_level else ""
+    )
     rule = "|---|---|---|" + ("---|---|" if with_level else "")
     lines = [header, rule]
     for row in definition.transitions:

@@ -60,15 +60,32 @@ def _plain(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
+#: The kinds of record an audit entry can be about.
+SUBJECT_TYPES = (
+    "approval_case",
+    "monitoring_object",
+    "investigation",
+    "key_household_list",
+    "household",
+)
+
+
 @attrs.frozen
 class AuditEntry:
-    """The record of one command: what moved, who moved it, when and why."""
+    """The record of one command: what moved, who moved it, when and why.
 
-    object_id: str
-    case_id: str | None
+    `subject_type` and `subject_id` name the record the command moved and
+    `from_state`/`to_state` its states; `object_id` names the monitoring
+    object concerned, if any, and `object_from_state`/`object_to_state` are
+    set when the command created or moved it.
+    """
+
+    subject_type: str
+    subject_id: str
     event: str = attrs.field(converter=str)
-    case_from_state: str | None = attrs.field(converter=_plain)
-    case_to_state: str | None = attrs.field(converter=_plain)
+    from_state: str | None = attrs.field(converter=_plain)
+    to_state: str | None = attrs.field(converter=_plain)
+    object_id: str | None
     object_from_state: str | None = attrs.field(converter=_plain)
     object_to_state: str | None = attrs.field(converter=_plain)
     actor_id: str
@@ -80,6 +97,11 @@ class AuditEntry:
     definition_version: str
     request_id: str | None = None
     sequence: int | None = None
+
+    @property
+    def case_id(self) -> str | None:
+        """The approval case this entry is about, if it is about one."""
+        return self.subject_id if self.subject_type == "approval_case" else None
 
     @property
     def changed_object(self) -> bool:

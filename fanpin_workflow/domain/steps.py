@@ -233,11 +233,12 @@ def import_object(
 
     _log(LIFECYCLE.name, obj.id, "import", None, obj.state, actor)
     return AuditEntry(
-        object_id=obj.id,
-        case_id=None,
+        subject_type="monitoring_object",
+        subject_id=obj.id,
         event="import",
-        case_from_state=None,
-        case_to_state=None,
+        from_state=None,
+        to_state=obj.state,
+        object_id=obj.id,
         object_from_state=None,
         object_to_state=obj.state,
         actor_id=actor.id,
@@ -276,11 +277,12 @@ def _advance_case(
     _log(APPROVAL.name, case.id, event, before, after, actor)
 
     return AuditEntry(
-        object_id=case.object_id,
-        case_id=case.id,
+        subject_type="approval_case",
+        subject_id=case.id,
         event=event,
-        case_from_state=None if before == START else before,
-        case_to_state=after,
+        from_state=None if before == START else before,
+        to_state=after,
+        object_id=case.object_id,
         object_from_state=object_change[0],
         object_to_state=object_change[1],
         actor_id=actor.id,

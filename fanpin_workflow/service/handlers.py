@@ -275,7 +275,7 @@ class Batch:
         if not self.entries:
             return []
 
-        touched_objects = {e.object_id for e in self.entries}
+        touched_objects = {e.object_id for e in self.entries if e.object_id}
         touched_cases = {e.case_id for e in self.entries if e.case_id}
         objects = [
             self.objects[i] for i in sorted(touched_objects) if i in self.objects

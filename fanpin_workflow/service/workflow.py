@@ -291,7 +291,7 @@ class Workflow:
     def case_history(self, case_id: str) -> list[AuditEntry]:
         """Every audit entry of one case, oldest first."""
         with self._reading() as uow:
-            return uow.audit.for_case(case_id)
+            return uow.audit.for_subject("approval_case", case_id)
 
     def audit_trail(self, object_id: str) -> list[AuditEntry]:
         """Every audit entry of one monitoring object, oldest first."""

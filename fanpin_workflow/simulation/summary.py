@@ -156,8 +156,11 @@ def _objects_off_trail(connection: Connection) -> int:
 def _cases_off_trail(connection: Connection) -> int:
     """Cases whose state is not where their audit trail ends."""
     last = (
-        select(audit_trail.c.case_to_state)
-        .where(audit_trail.c.case_id == approval_cases.c.id)
+        select(audit_trail.c.to_state)
+        .where(
+            audit_trail.c.subject_type == "approval_case",
+            audit_trail.c.subject_id == approval_cases.c.id,
+        )
         .order_by(audit_trail.c.sequence.desc())
         .limit(1)
         .scalar_subquery()
@@ -176,11 +179,11 @@ def _audit_digest(connection: Connection) -> str:
     digest = hashlib.sha256()
     columns = [
         audit_trail.c.sequence,
-        audit_trail.c.object_id,
-        audit_trail.c.case_id,
+        audit_trail.c.subject_type,
+        audit_trail.c.subject_id,
         audit_trail.c.event,
+        audit_trail.c.to_state,
         audit_trail.c.object_to_state,
-        audit_trail.c.case_to_state,
         audit_trail.c.actor_id,
         audit_trail.c.occurred_at,
     ]

@@ -85,11 +85,12 @@ def test_fields_other_than_state_can_be_assigned() -> None:
 def audit_entry(before: str | None, after: str | None) -> AuditEntry:
     """Build an audit entry whose object moved from `before` to `after`."""
     return AuditEntry(
-        object_id="mo-1",
-        case_id="case-1",
+        subject_type="approval_case",
+        subject_id="case-1",
         event=CaseEvent.APPROVE_AT_COUNTY,
-        case_from_state=CaseState.TOWNSHIP_APPROVED,
-        case_to_state=CaseState.DETERMINED,
+        from_state=CaseState.TOWNSHIP_APPROVED,
+        to_state=CaseState.DETERMINED,
+        object_id="mo-1",
         object_from_state=before,
         object_to_state=after,
         actor_id="c-1",
@@ -108,7 +109,7 @@ def test_audit_entry_stores_enum_members_as_plain_strings() -> None:
 
     stored = (
         entry.event,
-        entry.case_from_state,
+        entry.from_state,
         entry.object_to_state,
         entry.actor_level,
     )

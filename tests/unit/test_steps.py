@@ -80,11 +80,12 @@ def test_propose_inclusion_records_the_new_candidate() -> None:
     )
 
     assert entry == AuditEntry(
-        object_id="mo-1",
-        case_id="case-1",
+        subject_type="approval_case",
+        subject_id="case-1",
         event="propose",
-        case_from_state=None,
-        case_to_state="proposed",
+        from_state=None,
+        to_state="proposed",
+        object_id="mo-1",
         object_from_state=None,
         object_to_state="candidate",
         actor_id="v-1",
@@ -413,11 +414,12 @@ def test_county_approval_audit_entry_records_both_moves() -> None:
     )
 
     assert entry == AuditEntry(
-        object_id="mo-1",
-        case_id="case-1",
+        subject_type="approval_case",
+        subject_id="case-1",
         event="approve_at_county",
-        case_from_state="township_approved",
-        case_to_state="determined",
+        from_state="township_approved",
+        to_state="determined",
+        object_id="mo-1",
         object_from_state="candidate",
         object_to_state="included",
         actor_id="c-1",
@@ -445,11 +447,12 @@ def test_township_step_audit_entry_records_only_the_case_move() -> None:
     )
 
     assert entry == AuditEntry(
-        object_id="mo-1",
-        case_id="case-1",
+        subject_type="approval_case",
+        subject_id="case-1",
         event="return_to_village",
-        case_from_state="submitted",
-        case_to_state="returned_to_village",
+        from_state="submitted",
+        to_state="returned_to_village",
+        object_id="mo-1",
         object_from_state=None,
         object_to_state=None,
         actor_id="t-1",
@@ -475,11 +478,12 @@ def test_import_records_an_existing_object(state: str) -> None:
     entry = import_object(obj=obj, actor=DETERMINER, now=at(9, 8), request_id="r-1")
 
     assert entry == AuditEntry(
-        object_id="mo-1",
-        case_id=None,
+        subject_type="monitoring_object",
+        subject_id="mo-1",
         event="import",
-        case_from_state=None,
-        case_to_state=None,
+        from_state=None,
+        to_state=state,
+        object_id="mo-1",
         object_from_state=None,
         object_to_state=state,
         actor_id="c-1",

@@ -242,7 +242,7 @@ def test_submit_when_the_notice_ends_is_accepted() -> None:
     entry = step(case, obj, CaseEvent.SUBMIT, PROPOSER, at(15, 15, 0, 0))
 
     assert states(case, obj) == ("submitted", "candidate")
-    assert (entry.case_from_state, entry.case_to_state) == ("in_notice", "submitted")
+    assert (entry.from_state, entry.to_state) == ("in_notice", "submitted")
 
 
 def test_notice_length_follows_the_settings() -> None:

@@ -114,11 +114,12 @@ def upgrade() -> None:
             autoincrement=True,
             nullable=False,
         ),
-        sa.Column("object_id", sa.String(64), nullable=False),
-        sa.Column("case_id", sa.String(64), nullable=True),
+        sa.Column("subject_type", sa.String(32), nullable=False),
+        sa.Column("subject_id", sa.String(64), nullable=False),
         sa.Column("event", sa.String(32), nullable=False),
-        sa.Column("case_from_state", sa.String(32), nullable=True),
-        sa.Column("case_to_state", sa.String(32), nullable=True),
+        sa.Column("from_state", sa.String(32), nullable=True),
+        sa.Column("to_state", sa.String(32), nullable=True),
+        sa.Column("object_id", sa.String(64), nullable=True),
         sa.Column("object_from_state", sa.String(32), nullable=True),
         sa.Column("object_to_state", sa.String(32), nullable=True),
         sa.Column("actor_id", sa.String(64), nullable=False),
@@ -134,18 +135,17 @@ def upgrade() -> None:
             ["fanpin_monitoring_objects.id"],
             name="fk_fanpin_audit_trail_object_id",
         ),
-        sa.ForeignKeyConstraint(
-            ["case_id"],
-            ["fanpin_approval_cases.id"],
-            name="fk_fanpin_audit_trail_case_id",
-        ),
         sa.PrimaryKeyConstraint("sequence", name="pk_fanpin_audit_trail"),
         sa.UniqueConstraint("request_id", name="uq_fanpin_audit_trail_request_id"),
     )
     op.create_index(
         "ix_fanpin_audit_trail_object_id", "fanpin_audit_trail", ["object_id"]
     )
-    op.create_index("ix_fanpin_audit_trail_case_id", "fanpin_audit_trail", ["case_id"])
+    op.create_index(
+        "ix_fanpin_audit_trail_subject",
+        "fanpin_audit_trail",
+        ["subject_type", "subject_id"],
+    )
 
     _make_audit_append_only()
 
