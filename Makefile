@@ -9,6 +9,12 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "make: $(PYTHON) is older than Python 3.11; run make PYTHON=python3.11 (or newer)"; \
+		exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { \
+		echo "make: $(PYTHON) has no venv module (Debian/Ubuntu: apt-get install python3-venv)"; \
+		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -23,10 +29,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	@if [ -n "$$FANPIN_TEST_POSTGRES_URL" ]; then \
 		$(BIN)/python -m pytest; \
-	elif .ci/with-postgres --available 2>/dev/null; then \
+	elif reason=$$(.ci/with-postgres --available 2>&1); then \
 		.ci/with-postgres $(BIN)/python -m pytest; \
 	else \
-		echo "make test: no PostgreSQL binaries; PostgreSQL tests will be skipped"; \
+		echo "make test: no PostgreSQL server can start, so its tests are skipped:"; \
+		echo "  $$reason"; \
 		$(BIN)/python -m pytest; \
 	fi
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import pendulum
@@ -47,7 +48,8 @@ def main(database: Path) -> None:
     with engine.connect() as connection:
         workflow = Workflow(connection, clock=clock)
         with connection.begin():
-            case_id = workflow.propose_inclusion(officer, "hh-9", VILLAGE).case_id
+            household = f"hh-{uuid.uuid4().hex[:8]}"
+            case_id = workflow.propose_inclusion(officer, household, VILLAGE).case_id
             assert case_id is not None
             workflow.deliberate(officer, case_id)
             workflow.publish_notice(officer, case_id)

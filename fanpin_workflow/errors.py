@@ -117,8 +117,8 @@ class SeparationOfDuties(GuardRefused):
         self.case_id = case_id
         self.event = event
         super().__init__(
-            f"Actor {actor_id} proposed case {case_id} and so can't "
-            f"{event.replace('_', ' ')} it."
+            f"Actor {actor_id} proposed case {case_id}, so someone else must "
+            f"take its {event.replace('_', ' ')} step."
         )
 
 
@@ -196,3 +196,13 @@ class StorageError(FanpinError):
     """The database failed; the command wrote nothing."""
 
     retryable = True
+
+
+class InvalidRecord(FanpinError):
+    """A record broke rules; every problem is listed and nothing was written."""
+
+    def __init__(self, record: str, problems: list[InvalidInput]) -> None:
+        self.record = record
+        self.problems = problems
+        listed = "; ".join(str(problem) for problem in problems)
+        super().__init__(f"{record} has {len(problems)} problem(s): {listed}")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from fanpin_workflow.errors import InvalidInput, StorageError
 
@@ -79,13 +79,23 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def translated_errors() -> Iterator[None]:
-    """Re-raise driver failures as StorageError, keeping the cause."""
+def translated_errors(target: str | None = None) -> Iterator[None]:
+    """Re-raise driver failures as StorageError, keeping the cause.
+
+    Integrity errors pass through: the caller knows which rule they broke.
+    """
+    where = f" ({target})" if target else ""
     try:
         yield
-    except OperationalError as error:
-        raise StorageError(f"the database failed: {error.orig}") from error
-    except DBAPIError as error:
-        if error.connection_invalidated:
-            raise StorageError("the database connection was lost") from error
+    except IntegrityError:
         raise
+    except DBAPIError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else error
+        raise StorageError(f"the database failed{where}: {reason}") from error
+
+
+def describe(url: URL) -> str:
+    """A URL or a file path fit for an error message: no password."""
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return url.render_as_string(hide_password=True)

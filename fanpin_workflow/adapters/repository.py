@@ -133,7 +133,7 @@ class SqlAlchemyObjectRepository(_VersionedRepository):
 
     table = monitoring_objects
     kind = "monitoring object"
-    _mutable = ("state", "version", "updated_at")
+    _mutable = ("state", "version", "updated_at", "monitored_since")
 
     def _load(self, row: Row[Any]) -> MonitoringObject:
         return MonitoringObject(
@@ -144,6 +144,7 @@ class SqlAlchemyObjectRepository(_VersionedRepository):
             version=row.version,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            monitored_since=row.monitored_since,
         )
 
     def open_for_households(

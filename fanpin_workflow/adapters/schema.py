@@ -42,6 +42,14 @@ def current_revision(engine: Engine) -> str | None:
         return context.get_current_revision()
 
 
+def revisions() -> list[str]:
+    """Every revision name `upgrade` accepts: base, head and each script's id."""
+    config = Config()
+    config.set_main_option("script_location", str(_SCRIPTS))
+    scripts = ScriptDirectory.from_config(config)
+    return ["base", "head", *sorted(s.revision for s in scripts.walk_revisions())]
+
+
 def head_revision() -> str:
     """The newest revision shipped with this version of the engine."""
     config = Config()

@@ -14,7 +14,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fanpin_workflow.adapters import schema
-from fanpin_workflow.adapters.database import database_url, open_engine
+from fanpin_workflow.adapters.database import (
+    database_url,
+    describe,
+    open_engine,
+    translated_errors,
+)
 from fanpin_workflow.cli.describe import workflow_tables
 from fanpin_workflow.cli.render import render_summary
 from fanpin_workflow.domain.settings import ApprovalSettings
@@ -52,7 +57,8 @@ def cli() -> None:
 @click.option(
     "--replace",
     is_flag=True,
-    help="Delete an existing SQLite file first.",
+    help="Delete an existing SQLite file first (a PostgreSQL database must "
+    "hold no monitoring objects).",
 )
 @click.option(
     "--progress/--no-progress",
@@ -129,9 +135,19 @@ def summary_command(database: str) -> None:
 @click.option("--revision", default="head", show_default=True)
 def migrate_command(database: str, revision: str) -> None:
     """Create or upgrade the engine's tables."""
+    known = schema.revisions()
+    if revision not in known:
+        raise click.ClickException(
+            f"revision={revision!r} is refused: must be one of {', '.join(known)}"
+        )
     engine = _run(lambda: open_engine(database))
-    _run(lambda: schema.upgrade(engine, revision))
-    click.echo(f"schema at revision {schema.current_revision(engine)}")
+    try:
+        with_target = _storage(database)
+        _run(lambda: with_target(lambda: schema.upgrade(engine, revision)))
+        current = _run(lambda: with_target(lambda: schema.current_revision(engine)))
+    finally:
+        engine.dispose()
+    click.echo(f"schema at revision {current}")
 
 
 @cli.command("describe")
@@ -146,16 +162,36 @@ def _console() -> Console:
 
 
 def _summary(database: str, console: Console) -> None:
+    url = _run(lambda: database_url(database))
+    if url.get_backend_name() == "sqlite" and not Path(str(url.database)).exists():
+        raise click.ClickException(
+            f"{url.database} does not exist; run `fanpin simulate` first or pass --db"
+        )
     engine = _run(lambda: open_engine(database))
+    in_storage = _storage(database)
     try:
-        if schema.current_revision(engine) is None:
+        if _run(lambda: in_storage(lambda: schema.current_revision(engine))) is None:
             raise click.ClickException(
                 f"{database} holds no fanpin schema; run `fanpin simulate` "
                 "or `fanpin migrate` first"
             )
-        render_summary(summarize(engine, ApprovalSettings()), console)
+        summary = _run(
+            lambda: in_storage(lambda: summarize(engine, ApprovalSettings()))
+        )
+        render_summary(summary, console)
     finally:
         engine.dispose()
+
+
+def _storage(database: str) -> Callable[[Callable[[], T]], T]:
+    """Run a storage action, naming the database if the driver fails."""
+    where = describe(database_url(database))
+
+    def run(action: Callable[[], T]) -> T:
+        with translated_errors(where):
+            return action()
+
+    return run
 
 
 def _prepare_target(database: str, replace: bool) -> None:

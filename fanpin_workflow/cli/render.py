@@ -49,11 +49,11 @@ def render_summary(summary: CampaignSummary, console: Console) -> None:
         cases.add_row(f"cases now {state}", f"{count:,}")
     limit = summary.limit_days
     cases.add_row(
-        f"inclusions decided within {limit} days of first lead",
+        f"inclusions and relabels decided within {limit} days of first lead",
         f"{summary.inclusions_within_limit:,}",
     )
     cases.add_row(
-        f"inclusions decided beyond {limit} days of first lead",
+        f"inclusions and relabels decided beyond {limit} days of first lead",
         f"{summary.inclusions_beyond_limit:,}",
     )
     for level, count in summary.returns_by_level.items():

@@ -33,6 +33,7 @@ class MonitoringObject:
     version: int = 0
     created_at: pendulum.DateTime | None = None
     updated_at: pendulum.DateTime | None = None
+    monitored_since: pendulum.DateTime | None = None
 
 
 @attrs.define(eq=False)

@@ -27,6 +27,7 @@ from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.lifecycle import (
     LIFECYCLE,
     LIFECYCLE_MACHINE,
+    MONITORED_STATES,
     ObjectState,
 )
 from fanpin_workflow.domain.model import (
@@ -196,7 +197,9 @@ def advance(
 
     if event == CaseEvent.PUBLISH_NOTICE:
         case.notice_started_at = now
-        case.notice_ends_at = now.add(days=settings.notice_days)
+        case.notice_ends_at = now.in_timezone(settings.zone).add(
+            days=settings.notice_days
+        )
 
     entry = _advance_case(case, event, actor, now, reason, request_id, change)
 
@@ -302,6 +305,9 @@ def _move_object(
     before = obj.state
     move(obj, state)
     obj.updated_at = now
+    if state in MONITORED_STATES:
+        # Inclusion, relabel and rollback each start a new monitoring period.
+        obj.monitored_since = now
     logger.info(
         "%s %s: %s -> %s by %s (case %s)",
         LIFECYCLE.name,

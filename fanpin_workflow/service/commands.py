@@ -46,12 +46,20 @@ def _village(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
     check_area_code(attribute.name, value, Level.VILLAGE)
 
 
-def _aware_or_none(value: Any) -> pendulum.DateTime | None:
+def _aware(field: str, value: Any) -> pendulum.DateTime | None:
     if value is None:
         return None
     if not isinstance(value, datetime) or value.tzinfo is None:
-        raise InvalidInput("first_lead_at", value, "must be a timezone-aware time")
+        raise InvalidInput(field, value, "must be a timezone-aware time")
     return pendulum.instance(value)
+
+
+def _first_lead_at(value: Any) -> pendulum.DateTime | None:
+    return _aware("first_lead_at", value)
+
+
+def _monitored_since(value: Any) -> pendulum.DateTime | None:
+    return _aware("monitored_since", value)
 
 
 def _member(enum: type[E], field: str, value: Any) -> E:
@@ -66,7 +74,8 @@ def _case_kind(value: Any) -> CaseKind:
     return _member(CaseKind, "kind", value)
 
 
-def _object_state(value: Any) -> ObjectState:
+def object_state(value: Any) -> ObjectState:
+    """Read a monitoring-object state, refusing unknown names."""
     return _member(ObjectState, "state", value)
 
 
@@ -85,7 +94,7 @@ class ProposeInclusion(Command):
     household_id: str = attrs.field(validator=_text)
     village_code: str = attrs.field(validator=_village)
     first_lead_at: pendulum.DateTime | None = attrs.field(
-        default=None, converter=_aware_or_none
+        default=None, converter=_first_lead_at
     )
     reason: str | None = None
 
@@ -97,7 +106,7 @@ class ProposeChange(Command):
     object_id: str = attrs.field(validator=_text)
     kind: CaseKind = attrs.field(converter=_case_kind)
     first_lead_at: pendulum.DateTime | None = attrs.field(
-        default=None, converter=_aware_or_none
+        default=None, converter=_first_lead_at
     )
     reason: str | None = None
     expected_version: int | None = attrs.field(default=None, validator=_version)
@@ -115,7 +124,10 @@ class ImportMonitoringObject(Command):
 
     household_id: str = attrs.field(validator=_text)
     village_code: str = attrs.field(validator=_village)
-    state: ObjectState = attrs.field(converter=_object_state)
+    state: ObjectState = attrs.field(converter=object_state)
+    monitored_since: pendulum.DateTime | None = attrs.field(
+        default=None, converter=_monitored_since
+    )
 
 
 @attrs.frozen(kw_only=True)

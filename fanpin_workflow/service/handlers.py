@@ -253,6 +253,7 @@ class Batch:
             version=1,
             created_at=now,
             updated_at=now,
+            monitored_since=command.monitored_since or now,
         )
         entry = steps.import_object(
             obj=obj, actor=command.actor, now=now, request_id=command.request_id

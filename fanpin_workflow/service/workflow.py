@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +14,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fanpin_workflow.adapters import schema
-from fanpin_workflow.adapters.database import open_engine, translated_errors
+from fanpin_workflow.adapters.database import (
+    database_url,
+    describe,
+    open_engine,
+    translated_errors,
+)
 from fanpin_workflow.domain.approval import CaseKind
 from fanpin_workflow.domain.clock import Clock, SystemClock
 from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
 from fanpin_workflow.domain.settings import ApprovalSettings
-from fanpin_workflow.errors import ConcurrencyConflict, FanpinError, NotFound
+from fanpin_workflow.errors import (
+    ConcurrencyConflict,
+    FanpinError,
+    InvalidInput,
+    NotFound,
+)
 from fanpin_workflow.service import commands as c
 from fanpin_workflow.service.handlers import Batch, IdFactory, check_same_request
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
@@ -69,7 +81,7 @@ class Workflow:
         """
         engine = open_engine(target)
         if migrate:
-            with translated_errors():
+            with translated_errors(describe(database_url(target))):
                 schema.upgrade(engine)
         return cls(engine, **options)
 
@@ -148,30 +160,45 @@ class Workflow:
         actor: Actor,
         household_id: str,
         village_code: str,
-        **options: Any,
+        *,
+        first_lead_at: datetime | None = None,
+        reason: str | None = None,
+        request_id: str | None = None,
     ) -> AuditEntry:
-        """A village proposes a household for monitoring; returns the entry.
-
-        Options: first_lead_at, reason, request_id.
-        """
+        """A village proposes a household for monitoring; returns the entry."""
         return self.handle(
             c.ProposeInclusion(
                 actor=actor,
                 household_id=household_id,
                 village_code=village_code,
-                **options,
+                first_lead_at=first_lead_at,
+                reason=reason,
+                request_id=request_id,
             )
         )
 
     def propose_change(
-        self, actor: Actor, object_id: str, kind: CaseKind | str, **options: Any
+        self,
+        actor: Actor,
+        object_id: str,
+        kind: CaseKind | str,
+        *,
+        first_lead_at: datetime | None = None,
+        reason: str | None = None,
+        request_id: str | None = None,
+        expected_version: int | None = None,
     ) -> AuditEntry:
-        """A village proposes relabel, risk elimination, clear-out or rollback.
-
-        Options: first_lead_at, reason, request_id, expected_version.
-        """
+        """A village proposes relabel, risk elimination, clear-out or rollback."""
         return self.handle(
-            c.ProposeChange(actor=actor, object_id=object_id, kind=kind, **options)
+            c.ProposeChange(
+                actor=actor,
+                object_id=object_id,
+                kind=kind,
+                first_lead_at=first_lead_at,
+                reason=reason,
+                request_id=request_id,
+                expected_version=expected_version,
+            )
         )
 
     def import_object(
@@ -180,7 +207,9 @@ class Workflow:
         household_id: str,
         village_code: str,
         state: ObjectState | str,
-        **options: Any,
+        *,
+        monitored_since: datetime | None = None,
+        request_id: str | None = None,
     ) -> AuditEntry:
         """A county registers an object already monitored elsewhere."""
         return self.handle(
@@ -189,56 +218,135 @@ class Workflow:
                 household_id=household_id,
                 village_code=village_code,
                 state=state,
-                **options,
+                monitored_since=monitored_since,
+                request_id=request_id,
             )
         )
 
-    def deliberate(self, actor: Actor, case_id: str, **options: Any) -> AuditEntry:
+    def _step(
+        self,
+        command: type[c.CaseCommand],
+        actor: Actor,
+        case_id: str,
+        reason: str | None,
+        request_id: str | None,
+        expected_version: int | None,
+    ) -> AuditEntry:
+        return self.handle(
+            command(
+                actor=actor,
+                case_id=case_id,
+                reason=reason,
+                request_id=request_id,
+                expected_version=expected_version,
+            )
+        )
+
+    def deliberate(
+        self,
+        actor: Actor,
+        case_id: str,
+        *,
+        request_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> AuditEntry:
         """The village records its deliberation of the case."""
-        return self.handle(c.Deliberate(actor=actor, case_id=case_id, **options))
+        return self._step(
+            c.Deliberate, actor, case_id, None, request_id, expected_version
+        )
 
-    def publish_notice(self, actor: Actor, case_id: str, **options: Any) -> AuditEntry:
+    def publish_notice(
+        self,
+        actor: Actor,
+        case_id: str,
+        *,
+        request_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> AuditEntry:
         """The village publishes the public notice; the notice period starts."""
-        return self.handle(c.PublishNotice(actor=actor, case_id=case_id, **options))
+        return self._step(
+            c.PublishNotice, actor, case_id, None, request_id, expected_version
+        )
 
-    def submit(self, actor: Actor, case_id: str, **options: Any) -> AuditEntry:
+    def submit(
+        self,
+        actor: Actor,
+        case_id: str,
+        *,
+        request_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> AuditEntry:
         """The village submits the case to the township after the notice."""
-        return self.handle(c.SubmitToTownship(actor=actor, case_id=case_id, **options))
+        return self._step(
+            c.SubmitToTownship, actor, case_id, None, request_id, expected_version
+        )
 
     def approve_at_township(
-        self, actor: Actor, case_id: str, **options: Any
+        self,
+        actor: Actor,
+        case_id: str,
+        *,
+        request_id: str | None = None,
+        expected_version: int | None = None,
     ) -> AuditEntry:
         """The township reviews the case and passes it to the county."""
-        return self.handle(c.ApproveAtTownship(actor=actor, case_id=case_id, **options))
+        return self._step(
+            c.ApproveAtTownship, actor, case_id, None, request_id, expected_version
+        )
 
     def return_to_village(
-        self, actor: Actor, case_id: str, reason: str, **options: Any
+        self,
+        actor: Actor,
+        case_id: str,
+        reason: str,
+        *,
+        request_id: str | None = None,
+        expected_version: int | None = None,
     ) -> AuditEntry:
         """The township returns the case to the village with a reason."""
-        return self.handle(
-            c.ReturnToVillage(actor=actor, case_id=case_id, reason=reason, **options)
+        return self._step(
+            c.ReturnToVillage, actor, case_id, reason, request_id, expected_version
         )
 
     def approve_at_county(
-        self, actor: Actor, case_id: str, **options: Any
+        self,
+        actor: Actor,
+        case_id: str,
+        *,
+        request_id: str | None = None,
+        expected_version: int | None = None,
     ) -> AuditEntry:
         """The county determines the case; the object's state changes."""
-        return self.handle(c.ApproveAtCounty(actor=actor, case_id=case_id, **options))
+        return self._step(
+            c.ApproveAtCounty, actor, case_id, None, request_id, expected_version
+        )
 
     def decline_at_county(
-        self, actor: Actor, case_id: str, reason: str, **options: Any
+        self,
+        actor: Actor,
+        case_id: str,
+        reason: str,
+        *,
+        request_id: str | None = None,
+        expected_version: int | None = None,
     ) -> AuditEntry:
         """The county refuses the change with a reason."""
-        return self.handle(
-            c.DeclineAtCounty(actor=actor, case_id=case_id, reason=reason, **options)
+        return self._step(
+            c.DeclineAtCounty, actor, case_id, reason, request_id, expected_version
         )
 
     def return_to_township(
-        self, actor: Actor, case_id: str, reason: str, **options: Any
+        self,
+        actor: Actor,
+        case_id: str,
+        reason: str,
+        *,
+        request_id: str | None = None,
+        expected_version: int | None = None,
     ) -> AuditEntry:
         """The county returns the case to the township with a reason."""
-        return self.handle(
-            c.ReturnToTownship(actor=actor, case_id=case_id, reason=reason, **options)
+        return self._step(
+            c.ReturnToTownship, actor, case_id, reason, request_id, expected_version
         )
 
     # -- queries -----------------------------------------------------------
@@ -280,12 +388,22 @@ class Workflow:
         `within` is an area code prefix: 6 digits for a county, 9 for a
         township, 12 for a village.
         """
+        chosen = None if state is None else c.object_state(state)
+        if within is not None and (
+            not isinstance(within, str)
+            or not within.isdigit()
+            or len(within) not in (6, 9, 12)
+        ):
+            raise InvalidInput(
+                "within", within, "an area code prefix has 6, 9 or 12 digits"
+            )
+        if not 1 <= limit <= 10_000 or offset < 0:
+            raise InvalidInput(
+                "limit", limit, "a page holds 1 to 10,000 rows from offset >= 0"
+            )
         with self._reading() as uow:
             return uow.objects.list(
-                state=None if state is None else ObjectState(state),
-                within=within,
-                limit=limit,
-                offset=offset,
+                state=chosen, within=within, limit=limit, offset=offset
             )
 
     def case_history(self, case_id: str) -> list[AuditEntry]:
@@ -298,5 +416,10 @@ class Workflow:
         with self._reading() as uow:
             return uow.audit.for_object(object_id)
 
-    def _reading(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.bind, read_only=True)
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[SqlAlchemyUnitOfWork]:
+        with (
+            translated_errors(),
+            SqlAlchemyUnitOfWork(self.bind, read_only=True) as uow,
+        ):
+            yield uow

@@ -23,6 +23,7 @@ from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, VirtualClock
 from fanpin_workflow.domain.jurisdiction import Actor, township_of
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.model import AuditEntry
+from fanpin_workflow.errors import InvalidInput
 from fanpin_workflow.service import commands as c
 from fanpin_workflow.service.workflow import Workflow
 from fanpin_workflow.simulation.county import (
@@ -174,7 +175,7 @@ class CampaignSimulation:
         ]
         entries = self._handle(commands)
         return {
-            command.household_id: entry.object_id
+            command.household_id: str(entry.object_id)
             for command, entry in zip(commands, entries, strict=True)
         }
 
@@ -387,6 +388,13 @@ def simulate(
     clock = VirtualClock(config.start)
     workflow = Workflow.open(database, clock=clock, id_factory=sequential_ids())
     try:
+        existing = workflow.objects(limit=1)
+        if existing:
+            raise InvalidInput(
+                "db",
+                str(database),
+                "a simulation needs a database without monitoring objects",
+            )
         simulation = CampaignSimulation(workflow, clock, config)
         simulation.run(on_slot)
     finally:

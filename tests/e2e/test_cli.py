@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from fanpin_workflow.adapters.database import database_url
 from fanpin_workflow.cli.main import cli
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.simulation.summary import summarize
+from tests.conftest import backend_name
 
 SMALL = ["--households", "3000", "--townships", "3", "--villages-per-township", "4"]
 
@@ -94,8 +96,61 @@ def test_bad_options_are_named(
 
 
 def test_summary_of_a_database_without_schema(tmp_path: Path) -> None:
-    """Summarizing an empty database explains what to run first."""
-    result = CliRunner().invoke(cli, ["summary", "--db", str(tmp_path / "e.sqlite")])
+    """Summarizing a host database the engine never wrote explains what to run."""
+    database = tmp_path / "host.sqlite"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE host_things (id INTEGER PRIMARY KEY)")
+
+    result = CliRunner().invoke(cli, ["summary", "--db", str(database)])
 
     assert result.exit_code == 1
     assert "holds no fanpin schema" in result.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["summary", "--db", "{dir}/absent.sqlite"], "absent.sqlite does not exist"),
+        (
+            ["migrate", "--db", "{dir}/m.sqlite", "--revision", "bogus"],
+            "revision='bogus' is refused: must be one of base, head, 0001",
+        ),
+        (
+            ["summary", "--db", "{dir}/junk.sqlite"],
+            "the database failed ({dir}/junk.sqlite): file is not a database",
+        ),
+    ],
+)
+def test_failed_commands_create_nothing(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    """A refused command prints one line, no traceback, and leaves no new file."""
+    (tmp_path / "junk.sqlite").write_text("not a database")
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    result = CliRunner().invoke(cli, [a.format(dir=tmp_path) for a in arguments])
+
+    assert result.exit_code == 1
+    assert message.format(dir=tmp_path) in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_simulation_refuses_a_populated_database(backend_url: str) -> None:
+    """A second simulation into the same database is refused and writes nothing."""
+    _simulate(backend_url, "--seed", "5")
+    engine = create_engine(database_url(backend_url))
+    before = summarize(engine, ApprovalSettings())
+
+    result = CliRunner().invoke(
+        cli, ["simulate", "--db", backend_url, "--no-progress", *SMALL]
+    )
+
+    expected = {
+        "sqlite": "exists; pass --replace",
+        "postgresql": "a simulation needs a database without monitoring objects",
+    }[backend_name(backend_url)]
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert summarize(engine, ApprovalSettings()) == before
+    engine.dispose()
