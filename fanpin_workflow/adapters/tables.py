@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -40,6 +42,7 @@ monitoring_objects = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("monitored_since", UtcDateTime),
     Index("ix_fanpin_monitoring_objects_village_state", "village_code", "state"),
     Index(
         "uq_fanpin_monitoring_objects_open_household",
@@ -104,4 +107,101 @@ audit_trail = Table(
     Column("request_id", String(128), unique=True),
     Index("ix_fanpin_audit_trail_object_id", "object_id"),
     Index("ix_fanpin_audit_trail_subject", "subject_type", "subject_id"),
+)
+
+
+# Amounts are whole fen (0.01 yuan): exact on every backend.
+households = Table(
+    "fanpin_households",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("village_code", String(12), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("wage_income", BigInteger, nullable=False),
+    Column("business_income", BigInteger, nullable=False),
+    Column("property_income", BigInteger, nullable=False),
+    Column("transfer_income", BigInteger, nullable=False),
+    Column("business_expenses", BigInteger, nullable=False),
+    Column("compliant_expenses", BigInteger, nullable=False),
+    Column("risk_types", String(200), nullable=False),
+    Column("new_risk", Boolean, nullable=False),
+    Column("housing_safe", Boolean, nullable=False),
+    Column("compulsory_education_secured", Boolean, nullable=False),
+    Column("medical_insurance_secured", Boolean, nullable=False),
+    Column("drinking_water_safe", Boolean, nullable=False),
+    Column("measures", String(300), nullable=False),
+    Column("category", String(32)),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_fanpin_households_village_code", "village_code"),
+)
+
+household_members = Table(
+    "fanpin_household_members",
+    metadata,
+    Column(
+        "household_id",
+        String(64),
+        ForeignKey("fanpin_households.id"),
+        primary_key=True,
+    ),
+    Column("position", Integer, primary_key=True),
+    Column("id_number", String(22), nullable=False, unique=True),
+    Column("sex", String(8), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("relation", String(32), nullable=False),
+    Column("labour_skill", String(16), nullable=False),
+    Column("health", String(100), nullable=False),
+    Column("in_school", Boolean, nullable=False),
+    Column("medical_insurance", Boolean, nullable=False),
+    Column("subsistence_allowance", Boolean, nullable=False),
+    Column("extreme_poverty_support", Boolean, nullable=False),
+    Column("benefit_identified_on", Date),
+    Column("benefit_applied_on", Date),
+)
+
+investigations = Table(
+    "fanpin_investigations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("household_id", String(64), nullable=False),
+    Column("village_code", String(12), nullable=False),
+    Column("form", String(8), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("grid_member_id", String(64), nullable=False),
+    Column("assigned_at", UtcDateTime, nullable=False),
+    Column("visited_at", UtcDateTime),
+    Column("recorded_at", UtcDateTime),
+    Column("findings", Text),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_fanpin_investigations_village_state", "village_code", "state"),
+    Index("ix_fanpin_investigations_household_id", "household_id"),
+)
+
+key_household_lists = Table(
+    "fanpin_key_household_lists",
+    metadata,
+    Column("village_code", String(12), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("confirmed_at", UtcDateTime),
+    Column("confirmed_by", String(64)),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+key_households = Table(
+    "fanpin_key_households",
+    metadata,
+    Column(
+        "village_code",
+        String(12),
+        ForeignKey("fanpin_key_household_lists.village_code"),
+        primary_key=True,
+    ),
+    Column("household_id", String(64), primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("reason", String(200), nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("added_by", String(64), nullable=False),
 )

@@ -1,0 +1,305 @@
+"""Households and their members, validated on the way in.
+
+`parse_household` turns a host's plain data (a mapping, as from JSON) into a
+Household, or raises InvalidRecord listing every problem of the record at
+once. Identity numbers never appear in clear in an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import attrs
+
+from fanpin_workflow.domain.approval import Level
+from fanpin_workflow.domain.household_terms import (
+    RELATION_SEX,
+    WITH_LABOUR,
+    Health,
+    HouseholdType,
+    LabourSkill,
+    Measure,
+    MonitoringCategory,
+    Relation,
+    RiskType,
+    Sex,
+)
+from fanpin_workflow.domain.identity import identity_facts, identity_problem, mask
+from fanpin_workflow.domain.jurisdiction import check_area_code
+from fanpin_workflow.errors import InvalidInput, InvalidRecord
+
+#: At most this many risk types are recorded for a household.
+MAX_RISK_TYPES = 5
+
+E = TypeVar("E", bound=StrEnum)
+
+
+@attrs.frozen
+class Member:
+    """One member of a household; no name is kept."""
+
+    id_number: str = attrs.field(repr=mask)
+    sex: Sex
+    birth_date: dt.date
+    relation: Relation
+    labour_skill: LabourSkill
+    health: frozenset[Health]
+    in_school: bool = False
+    medical_insurance: bool = True
+    subsistence_allowance: bool = False
+    extreme_poverty_support: bool = False
+    benefit_identified_on: dt.date | None = None
+    benefit_applied_on: dt.date | None = None
+
+    @property
+    def has_labour(self) -> bool:
+        """Tell whether the member has labour capacity (有劳动能力)."""
+        return self.labour_skill in WITH_LABOUR
+
+    @property
+    def receives_safety_net(self) -> bool:
+        """Tell whether the member receives allowance or extreme-poverty support."""
+        return self.subsistence_allowance or self.extreme_poverty_support
+
+    def age_on(self, day: dt.date) -> int:
+        """The member's age in whole years on `day`."""
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@attrs.frozen
+class Household:
+    """A household's facts as the campaign records them (yuan a year)."""
+
+    id: str
+    village_code: str
+    type: HouseholdType
+    members: tuple[Member, ...]
+    wage_income: Decimal = Decimal(0)
+    business_income: Decimal = Decimal(0)
+    property_income: Decimal = Decimal(0)
+    transfer_income: Decimal = Decimal(0)
+    business_expenses: Decimal = Decimal(0)
+    compliant_expenses: Decimal = Decimal(0)
+    risk_types: tuple[RiskType, ...] = ()
+    new_risk: bool = False
+    housing_safe: bool = True
+    compulsory_education_secured: bool = True
+    medical_insurance_secured: bool = True
+    drinking_water_safe: bool = True
+    measures: tuple[Measure, ...] = ()
+    category: MonitoringCategory | None = None
+
+    @property
+    def head(self) -> Member:
+        """The head of the household."""
+        return next(m for m in self.members if m.relation == Relation.HEAD)
+
+
+class _Reader:
+    """Reads fields of a mapping, collecting every problem it meets."""
+
+    def __init__(self, data: Mapping[str, Any], prefix: str = "") -> None:
+        self.data = data
+        self.prefix = prefix
+        self.problems: list[InvalidInput] = []
+
+    def fail(self, field: str, value: Any, rule: str) -> None:
+        self.problems.append(InvalidInput(self.prefix + field, value, rule))
+
+    def text(self, field: str, limit: int = 64) -> str:
+        value = self.data.get(field)
+        if not isinstance(value, str) or not value.strip() or len(value) > limit:
+            self.fail(field, value, f"must be 1 to {limit} characters")
+            return ""
+        return value
+
+    def choice(self, field: str, enum: type[E], default: E | None = None) -> E:
+        value = self.data.get(field, default)
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            self.fail(field, value, f"must be one of {allowed}")
+            return next(iter(enum))
+
+    def choices(self, field: str, enum: type[E]) -> tuple[E, ...]:
+        values = self.data.get(field, ())
+        if isinstance(values, str) or not isinstance(values, Sequence):
+            self.fail(field, values, "must be a list")
+            return ()
+        chosen = []
+        for index, value in enumerate(values):
+            try:
+                chosen.append(enum(value))
+            except ValueError:
+                allowed = ", ".join(member.value for member in enum)
+                self.fail(f"{field}[{index}]", value, f"must be one of {allowed}")
+        if len(set(chosen)) != len(chosen):
+            self.fail(field, list(values), "must not repeat a value")
+        return tuple(chosen)
+
+    def flag(self, field: str, default: bool) -> bool:
+        value = self.data.get(field, default)
+        if not isinstance(value, bool):
+            self.fail(field, value, "must be true or false")
+            return default
+        return value
+
+    def money(self, field: str) -> Decimal:
+        value = self.data.get(field, 0)
+        try:
+            amount = Decimal(str(value)) if not isinstance(value, bool) else None
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            self.fail(field, value, "must be an amount of yuan")
+            return Decimal(0)
+        if amount < 0:
+            self.fail(field, value, "must not be negative")
+        return amount
+
+    def date(self, field: str, *, required: bool) -> dt.date | None:
+        value = self.data.get(field)
+        if value is None and not required:
+            return None
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+            self.fail(field, value, "must be a date (YYYY-MM-DD)")
+            return None
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                self.fail(field, value, "must be a date (YYYY-MM-DD)")
+                return None
+        return value
+
+
+def parse_household(data: Mapping[str, Any]) -> Household:
+    """Validate a household record and build it.
+
+    Raises:
+        InvalidRecord: every problem found, each naming field, value and rule.
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidRecord("household", [InvalidInput("household", data, "a mapping")])
+
+    read = _Reader(data)
+    household_id = read.text("id")
+    village_code = str(data.get("village_code"))
+    try:
+        check_area_code("village_code", village_code, Level.VILLAGE)
+    except InvalidInput as problem:
+        read.problems.append(problem)
+
+    members = _members(data.get("members"), read)
+    risk_types = read.choices("risk_types", RiskType)
+    if len(risk_types) > MAX_RISK_TYPES:
+        read.fail("risk_types", len(risk_types), f"at most {MAX_RISK_TYPES} risk types")
+
+    category = data.get("category")
+    household = Household(
+        id=household_id,
+        village_code=village_code,
+        type=read.choice("type", HouseholdType),
+        members=members,
+        wage_income=read.money("wage_income"),
+        business_income=read.money("business_income"),
+        property_income=read.money("property_income"),
+        transfer_income=read.money("transfer_income"),
+        business_expenses=read.money("business_expenses"),
+        compliant_expenses=read.money("compliant_expenses"),
+        risk_types=risk_types,
+        new_risk=read.flag("new_risk", False),
+        housing_safe=read.flag("housing_safe", True),
+        compulsory_education_secured=read.flag("compulsory_education_secured", True),
+        medical_insurance_secured=read.flag("medical_insurance_secured", True),
+        drinking_water_safe=read.flag("drinking_water_safe", True),
+        measures=read.choices("measures", Measure),
+        category=None
+        if category is None
+        else read.choice("category", MonitoringCategory),
+    )
+    if read.problems:
+        raise InvalidRecord(f"household {household_id or '?'}", read.problems)
+    return household
+
+
+def _members(values: Any, read: _Reader) -> tuple[Member, ...]:
+    if not isinstance(values, Sequence) or isinstance(values, str) or not values:
+        read.fail("members", values, "a household has at least one member")
+        return ()
+
+    members = []
+    for index, value in enumerate(values):
+        member = _member(value, f"members[{index}].", read)
+        if member is not None:
+            members.append(member)
+
+    heads = sum(
+        1 for v in values if isinstance(v, Mapping) and v.get("relation") == "head"
+    )
+    if heads != 1:
+        read.fail("members", f"{heads} heads", "a household has exactly one head")
+    seen: dict[str, int] = {}
+    for index, member in enumerate(members):
+        earlier = seen.setdefault(member.id_number[:18], index)
+        if earlier != index:
+            read.fail(
+                f"members[{index}].id_number",
+                mask(member.id_number),
+                f"the same person as members[{earlier}]",
+            )
+    return tuple(members)
+
+
+def _member(value: Any, prefix: str, household: _Reader) -> Member | None:
+    if not isinstance(value, Mapping):
+        household.fail(prefix.rstrip("."), value, "a member is a mapping")
+        return None
+
+    read = _Reader(value, prefix)
+    id_number = value.get("id_number")
+    problem = identity_problem(id_number)
+    if problem is not None:
+        read.fail("id_number", mask(id_number), problem)
+
+    sex = read.choice("sex", Sex)
+    birth_date = read.date("birth_date", required=True)
+    relation = read.choice("relation", Relation)
+    health = frozenset(read.choices("health", Health)) or frozenset({Health.HEALTHY})
+    if Health.HEALTHY in health and len(health) > 1:
+        read.fail("health", sorted(health), "healthy can't combine with a condition")
+
+    if problem is None:
+        facts = identity_facts(str(id_number))
+        if birth_date is not None and birth_date != facts.birth_date:
+            read.fail("birth_date", birth_date.isoformat(), "must match the ID number")
+        if sex != facts.sex:
+            read.fail("sex", sex.value, "must match the ID number")
+    expected = RELATION_SEX.get(relation)
+    if expected is not None and sex != expected:
+        read.fail(
+            "relation", relation.value, f"names a {expected} member, not a {sex} one"
+        )
+
+    member = Member(
+        id_number=id_number if isinstance(id_number, str) else "",
+        sex=sex,
+        birth_date=birth_date or dt.date.min,
+        relation=relation,
+        labour_skill=read.choice("labour_skill", LabourSkill),
+        health=health,
+        in_school=read.flag("in_school", False),
+        medical_insurance=read.flag("medical_insurance", True),
+        subsistence_allowance=read.flag("subsistence_allowance", False),
+        extreme_poverty_support=read.flag("extreme_poverty_support", False),
+        benefit_identified_on=read.date("benefit_identified_on", required=False),
+        benefit_applied_on=read.date("benefit_applied_on", required=False),
+    )
+    household.problems.extend(read.problems)
+    return None if read.problems else member
