@@ -206,3 +206,30 @@ class InvalidRecord(FanpinError):
         self.problems = problems
         listed = "; ".join(str(problem) for problem in problems)
         super().__init__(f"{record} has {len(problems)} problem(s): {listed}")
+
+
+class MandatoryKeyHouseholdsMissing(GuardRefused):
+    """A key-household list left out households the mandatory rule names."""
+
+    def __init__(self, village_code: str, household_ids: list[str]) -> None:
+        self.village_code = village_code
+        self.household_ids = household_ids
+        super().__init__(
+            f"The key-household list of village {village_code} can't be confirmed: "
+            f"{len(household_ids)} household(s) with a member newly identified for "
+            "or applying for subsistence allowance or extreme-poverty support are "
+            f"missing: {', '.join(household_ids)}."
+        )
+
+
+class EliminationNotEligible(GuardRefused):
+    """The county was refused marking a household's risk eliminated."""
+
+    def __init__(self, case_id: str, household_id: str, unmet: list[str]) -> None:
+        self.case_id = case_id
+        self.household_id = household_id
+        self.unmet = unmet
+        super().__init__(
+            f"Case {case_id}: household {household_id} does not meet "
+            f"{len(unmet)} condition(s) of risk elimination: {'; '.join(unmet)}."
+        )

@@ -27,7 +27,8 @@ from fanpin_workflow.errors import ConcurrencyConflict
 _CHUNK = 5_000
 
 
-def _chunks(values: Collection[str]) -> Iterable[list[str]]:
+def chunked(values: Collection[str]) -> Iterable[list[str]]:
+    """Sorted values in slices small enough for one IN (...) list."""
     ordered = sorted(values)
     for start in range(0, len(ordered), _CHUNK):
         yield ordered[start : start + _CHUNK]
@@ -49,7 +50,7 @@ class _VersionedRepository:
     def get_many(self, ids: Collection[str]) -> dict[str, Any]:
         """Load the records with the given ids, keyed by id."""
         found: dict[str, Any] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunked(ids):
             rows = self.connection.execute(
                 select(self.table).where(self.table.c.id.in_(chunk))
             )
@@ -86,7 +87,7 @@ class _VersionedRepository:
         )
         params = []
         for record in records:
-            values = {name: getattr(record, name) for name in self._mutable}
+            values = {name: self._value(record, name) for name in self._mutable}
             values.update(b_id=record.id, b_version=loaded[record.id])
             params.append(values)
 
@@ -125,7 +126,13 @@ class _VersionedRepository:
         raise ConcurrencyConflict(self.kind, ids[0], "a concurrent write")
 
     def _dump(self, record: Any) -> dict[str, Any]:
-        return {column.name: getattr(record, column.name) for column in self.table.c}
+        return {
+            column.name: self._value(record, column.name) for column in self.table.c
+        }
+
+    def _value(self, record: Any, name: str) -> Any:
+        """The stored form of one field; repositories override it to convert."""
+        return getattr(record, name)
 
 
 class SqlAlchemyObjectRepository(_VersionedRepository):
@@ -153,7 +160,7 @@ class SqlAlchemyObjectRepository(_VersionedRepository):
         """The not-ended object of each household that has one."""
         table = self.table
         found: dict[str, MonitoringObject] = {}
-        for chunk in _chunks(household_ids):
+        for chunk in chunked(household_ids):
             rows = self.connection.execute(
                 select(table).where(
                     table.c.household_id.in_(chunk),
@@ -219,7 +226,7 @@ class SqlAlchemyCaseRepository(_VersionedRepository):
         """The open case of each object that has one."""
         table = self.table
         found: dict[str, ApprovalCase] = {}
-        for chunk in _chunks(object_ids):
+        for chunk in chunked(object_ids):
             rows = self.connection.execute(
                 select(table).where(
                     table.c.object_id.in_(chunk),
@@ -256,7 +263,7 @@ class SqlAlchemyAuditTrail:
     def by_request_ids(self, request_ids: Collection[str]) -> dict[str, AuditEntry]:
         """Entries already written for the given request ids."""
         found: dict[str, AuditEntry] = {}
-        for chunk in _chunks(request_ids):
+        for chunk in chunked(request_ids):
             rows = self.connection.execute(
                 select(self.table).where(self.table.c.request_id.in_(chunk))
             )

@@ -37,6 +37,8 @@ MAX_RISK_TYPES = 5
 
 E = TypeVar("E", bound=StrEnum)
 
+_FEN = Decimal("0.01")
+
 
 @attrs.frozen
 class Member:
@@ -161,6 +163,8 @@ class _Reader:
             return Decimal(0)
         if amount < 0:
             self.fail(field, value, "must not be negative")
+        elif amount != amount.quantize(_FEN):
+            self.fail(field, value, "must have at most 2 decimal places (fen)")
         return amount
 
     def date(self, field: str, *, required: bool) -> dt.date | None:
@@ -245,13 +249,19 @@ def _members(values: Any, read: _Reader) -> tuple[Member, ...]:
     )
     if heads != 1:
         read.fail("members", f"{heads} heads", "a household has exactly one head")
+
+    # Duplicates are found on the record as given, by position, whether or
+    # not the members had other problems.
     seen: dict[str, int] = {}
-    for index, member in enumerate(members):
-        earlier = seen.setdefault(member.id_number[:18], index)
+    for index, value in enumerate(values):
+        number = value.get("id_number") if isinstance(value, Mapping) else None
+        if not isinstance(number, str) or len(number) < 18:
+            continue
+        earlier = seen.setdefault(number[:18], index)
         if earlier != index:
             read.fail(
                 f"members[{index}].id_number",
-                mask(member.id_number),
+                mask(number),
                 f"the same person as members[{earlier}]",
             )
     return tuple(members)
@@ -268,9 +278,13 @@ def _member(value: Any, prefix: str, household: _Reader) -> Member | None:
     if problem is not None:
         read.fail("id_number", mask(id_number), problem)
 
+    known = len(read.problems)
     sex = read.choice("sex", Sex)
+    sex_known = len(read.problems) == known
     birth_date = read.date("birth_date", required=True)
+    known = len(read.problems)
     relation = read.choice("relation", Relation)
+    relation_known = len(read.problems) == known
     health = frozenset(read.choices("health", Health)) or frozenset({Health.HEALTHY})
     if Health.HEALTHY in health and len(health) > 1:
         read.fail("health", sorted(health), "healthy can't combine with a condition")
@@ -279,10 +293,10 @@ def _member(value: Any, prefix: str, household: _Reader) -> Member | None:
         facts = identity_facts(str(id_number))
         if birth_date is not None and birth_date != facts.birth_date:
             read.fail("birth_date", birth_date.isoformat(), "must match the ID number")
-        if sex != facts.sex:
+        if sex_known and sex != facts.sex:
             read.fail("sex", sex.value, "must match the ID number")
     expected = RELATION_SEX.get(relation)
-    if expected is not None and sex != expected:
+    if sex_known and relation_known and expected is not None and sex != expected:
         read.fail(
             "relation", relation.value, f"names a {expected} member, not a {sex} one"
         )

@@ -11,9 +11,10 @@ import re
 import attrs
 
 from fanpin_workflow.domain.approval import Level
+from fanpin_workflow.domain.values import check_id
 from fanpin_workflow.errors import InvalidInput
 
-_CODE = re.compile(r"^\d{12}$")
+_CODE = re.compile(r"^[0-9]{12}$", re.ASCII)
 
 #: Where province, city, county, township and village digits sit.
 _SEGMENTS = ((0, 2), (2, 4), (4, 6), (6, 9), (9, 12))
@@ -71,10 +72,8 @@ class Actor:
     jurisdiction: str
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.id, str) or not self.id.strip():
-            raise InvalidInput("actor.id", self.id, "an actor needs an id")
-        if not isinstance(self.role, str) or not self.role.strip():
-            raise InvalidInput("actor.role", self.role, "an actor needs a role")
+        check_id("actor.id", self.id)
+        check_id("actor.role", self.role)
         check_area_code("actor.jurisdiction", self.jurisdiction, self.level)
 
     def covers(self, village_code: str) -> bool:

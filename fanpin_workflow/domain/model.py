@@ -10,7 +10,9 @@ import pendulum
 from fanpin_workflow.errors import StateAssignmentRefused
 
 
-def _refuse_direct(owner: str) -> Any:
+def refuse_direct_assignment(owner: str) -> Any:
+    """An attrs on_setattr hook that refuses assigning a state field."""
+
     def hook(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
         raise StateAssignmentRefused(owner, value)
 
@@ -29,7 +31,7 @@ class MonitoringObject:
     id: str
     household_id: str
     village_code: str
-    state: str = attrs.field(on_setattr=_refuse_direct("monitoring object"))
+    state: str = attrs.field(on_setattr=refuse_direct_assignment("monitoring object"))
     version: int = 0
     created_at: pendulum.DateTime | None = None
     updated_at: pendulum.DateTime | None = None
@@ -44,7 +46,7 @@ class ApprovalCase:
     object_id: str
     kind: str
     village_code: str
-    state: str = attrs.field(on_setattr=_refuse_direct("approval case"))
+    state: str = attrs.field(on_setattr=refuse_direct_assignment("approval case"))
     proposed_by: str = ""
     proposed_at: pendulum.DateTime | None = None
     first_lead_at: pendulum.DateTime | None = None

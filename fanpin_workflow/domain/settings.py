@@ -10,8 +10,10 @@ from fanpin_workflow.errors import InvalidInput
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or value < 1:
-        raise InvalidInput(attribute.name, value, "must be a whole number of days >= 1")
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 366:
+        raise InvalidInput(
+            attribute.name, value, "must be a whole number of days from 1 to 366"
+        )
 
 
 def _zone(instance: object, attribute: attrs.Attribute[str], value: str) -> None:

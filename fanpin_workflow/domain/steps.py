@@ -36,9 +36,13 @@ from fanpin_workflow.domain.model import (
     MonitoringObject,
     move,
 )
+from fanpin_workflow.domain.household import Household
+from fanpin_workflow.domain.policy.elimination import elimination_unmet
+from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.errors import (
     DefinitionError,
+    EliminationNotEligible,
     InvalidInput,
     NoticePeriodNotOver,
     OutsideJurisdiction,
@@ -82,6 +86,14 @@ def check_actor(actor: Actor, event: str, village_code: str) -> None:
         raise OutsideJurisdiction(actor.id, actor.jurisdiction, village_code)
 
 
+def check_importer(actor: Actor, village_code: str) -> None:
+    """Refuse an import by anyone but a county actor covering the village."""
+    if actor.level != Level.COUNTY:
+        raise WrongLevel(actor.id, actor.level, "import", Level.COUNTY)
+    if not actor.covers(village_code):
+        raise OutsideJurisdiction(actor.id, actor.jurisdiction, village_code)
+
+
 def check_reason(event: str, reason: str | None) -> None:
     """Refuse a step that needs a reason but came without one."""
     if not (reason and reason.strip()):
@@ -94,6 +106,29 @@ def check_notice_over(case: ApprovalCase, now: pendulum.DateTime) -> None:
     if ends is None or now < ends:
         shown = (ends or now).in_timezone(now.timezone or "UTC")
         raise NoticePeriodNotOver(case.id, shown, now)
+
+
+def check_eligible(
+    case: ApprovalCase,
+    obj: MonitoringObject,
+    household: Household | None,
+    now: pendulum.DateTime,
+    policy: PolicyParameters,
+) -> None:
+    """Refuse to eliminate the risk of a household that is not eligible.
+
+    Raises:
+        EliminationNotEligible: naming every unmet condition.
+    """
+    if household is None:
+        unmet = ["household facts: none registered for this household"]
+    else:
+        unmet = [
+            str(c)
+            for c in elimination_unmet(household, obj.monitored_since, now, policy)
+        ]
+    if unmet:
+        raise EliminationNotEligible(case.id, obj.household_id, unmet)
 
 
 def propose(
@@ -157,11 +192,14 @@ def advance(
     reason: str | None,
     request_id: str | None,
     settings: ApprovalSettings,
+    household: Household | None = None,
+    policy: PolicyParameters | None = None,
 ) -> AuditEntry:
     """Perform one approval step after `propose`.
 
     `obj` is the case's monitoring object; only the county's decision
-    needs it, so other steps may pass None.
+    needs it, so other steps may pass None. The county's approval of a risk
+    elimination also needs the household's facts and the policy figures.
 
     Raises:
         GuardRefused: a guard refused the step.
@@ -184,6 +222,10 @@ def advance(
 
     if event == CaseEvent.SUBMIT:
         check_notice_over(case, now)
+
+    if event == CaseEvent.APPROVE_AT_COUNTY and case.kind == CaseKind.RISK_ELIMINATION:
+        assert obj is not None
+        check_eligible(case, obj, household, now, policy or PolicyParameters())
 
     change: tuple[str | None, str | None] = (None, None)
     lifecycle_event = _lifecycle_event(case, event)
@@ -225,10 +267,7 @@ def import_object(
         WrongLevel: only a county actor imports from the national system.
         InvalidInput: the state is not one an existing object can be in.
     """
-    if actor.level != Level.COUNTY:
-        raise WrongLevel(actor.id, actor.level, "import", Level.COUNTY)
-    if not actor.covers(obj.village_code):
-        raise OutsideJurisdiction(actor.id, actor.jurisdiction, obj.village_code)
+    check_importer(actor, obj.village_code)
     if obj.state not in _IMPORTABLE:
         raise InvalidInput(
             "state", obj.state, f"an imported object is one of {sorted(_IMPORTABLE)}"

@@ -7,7 +7,6 @@ read it.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
@@ -17,23 +16,36 @@ import pendulum
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind, Level
 from fanpin_workflow.domain.jurisdiction import Actor, check_area_code
 from fanpin_workflow.domain.lifecycle import ObjectState
+from fanpin_workflow.domain.values import check_free_text, check_id, check_time
 from fanpin_workflow.errors import InvalidInput
 
 E = TypeVar("E", bound=Enum)
 
 
+def text(field: str, value: Any) -> str:
+    """An id-like text field of a command."""
+    return check_id(field, value)
+
+
 def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        raise InvalidInput(attribute.name, value, "must be 1 to 64 characters")
+    check_id(attribute.name, value)
 
 
 def _request_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (not isinstance(value, str) or not 0 < len(value) <= 128):
-        raise InvalidInput(attribute.name, value, "must be 1 to 128 characters")
+    if value is not None:
+        check_id(attribute.name, value, limit=128)
 
 
-def _version(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (not isinstance(value, int) or value < 1):
+def _reason(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        check_free_text(attribute.name, value)
+
+
+def version(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validate an optional expected version: a whole number from 1."""
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or value < 1
+    ):
         raise InvalidInput(attribute.name, value, "must be a version number >= 1")
 
 
@@ -47,11 +59,7 @@ def _village(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
 
 
 def _aware(field: str, value: Any) -> pendulum.DateTime | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise InvalidInput(field, value, "must be a timezone-aware time")
-    return pendulum.instance(value)
+    return None if value is None else check_time(field, value)
 
 
 def _first_lead_at(value: Any) -> pendulum.DateTime | None:
@@ -62,7 +70,8 @@ def _monitored_since(value: Any) -> pendulum.DateTime | None:
     return _aware("monitored_since", value)
 
 
-def _member(enum: type[E], field: str, value: Any) -> E:
+def member(enum: type[E], field: str, value: Any) -> E:
+    """The member of `enum` named by `value`, or InvalidInput listing them."""
     try:
         return enum(value)
     except ValueError:
@@ -71,12 +80,12 @@ def _member(enum: type[E], field: str, value: Any) -> E:
 
 
 def _case_kind(value: Any) -> CaseKind:
-    return _member(CaseKind, "kind", value)
+    return member(CaseKind, "kind", value)
 
 
 def object_state(value: Any) -> ObjectState:
     """Read a monitoring-object state, refusing unknown names."""
-    return _member(ObjectState, "state", value)
+    return member(ObjectState, "state", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -96,7 +105,7 @@ class ProposeInclusion(Command):
     first_lead_at: pendulum.DateTime | None = attrs.field(
         default=None, converter=_first_lead_at
     )
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, validator=_reason)
 
 
 @attrs.frozen(kw_only=True)
@@ -108,8 +117,8 @@ class ProposeChange(Command):
     first_lead_at: pendulum.DateTime | None = attrs.field(
         default=None, converter=_first_lead_at
     )
-    reason: str | None = None
-    expected_version: int | None = attrs.field(default=None, validator=_version)
+    reason: str | None = attrs.field(default=None, validator=_reason)
+    expected_version: int | None = attrs.field(default=None, validator=version)
 
     def __attrs_post_init__(self) -> None:
         if self.kind == CaseKind.INCLUSION:
@@ -137,8 +146,8 @@ class CaseCommand(Command):
     event: ClassVar[CaseEvent]
 
     case_id: str = attrs.field(validator=_text)
-    reason: str | None = None
-    expected_version: int | None = attrs.field(default=None, validator=_version)
+    reason: str | None = attrs.field(default=None, validator=_reason)
+    expected_version: int | None = attrs.field(default=None, validator=version)
 
 
 @attrs.frozen(kw_only=True)

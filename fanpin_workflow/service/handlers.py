@@ -185,6 +185,9 @@ class Batch:
     def _propose_inclusion(
         self, command: ProposeInclusion, now: pendulum.DateTime
     ) -> AuditEntry:
+        # Whether a household is monitored is itself personal: tell it only
+        # to actors who may act on the household.
+        steps.check_actor(command.actor, CaseEvent.PROPOSE, command.village_code)
         existing = self.open_object_by_household.get(command.household_id)
         if existing is not None:
             raise HouseholdAlreadyMonitored(command.household_id, existing.id)
@@ -217,6 +220,7 @@ class Batch:
         obj = self.objects.get(command.object_id)
         if obj is None:
             raise NotFound("monitoring object", command.object_id)
+        steps.check_actor(command.actor, CaseEvent.PROPOSE, obj.village_code)
         _check_version(
             "monitoring object", obj.id, obj.version, command.expected_version
         )
@@ -224,6 +228,10 @@ class Batch:
         open_case = self.open_case_by_object.get(obj.id)
         if open_case is not None:
             raise OpenCaseExists(obj.id, open_case.id)
+
+        # A proposal writes the object's version too, so that a decision on
+        # the object committed meanwhile makes one of the two a conflict.
+        obj.version += 1
 
         case, entry = steps.propose(
             case_id=self.new_id("case"),
@@ -241,6 +249,7 @@ class Batch:
     def _import(
         self, command: ImportMonitoringObject, now: pendulum.DateTime
     ) -> AuditEntry:
+        steps.check_importer(command.actor, command.village_code)
         existing = self.open_object_by_household.get(command.household_id)
         if existing is not None:
             raise HouseholdAlreadyMonitored(command.household_id, existing.id)

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+import attrs
 import pendulum
 
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind, Level
+from fanpin_workflow.domain.household import Household, Member
+from fanpin_workflow.domain.household_terms import (
+    Health,
+    HouseholdType,
+    LabourSkill,
+    Measure,
+    Relation,
+    Sex,
+)
+from fanpin_workflow.domain.identity import check_digit
 from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
 from fanpin_workflow.domain.settings import ApprovalSettings
@@ -65,10 +79,44 @@ START_STATE = {
 }
 
 
+#: When the test objects' monitoring began: well over six months before May.
+MONITORED_SINCE = pendulum.datetime(2023, 10, 1, 9, tz="Asia/Shanghai")
+
+
+def eligible_household(**changes: object) -> Household:
+    """Household hh-1, meeting every condition of risk elimination."""
+    head = Member(
+        id_number=with_check_digit("45012319800101001"),
+        sex=Sex.MALE,
+        birth_date=dt.date(1980, 1, 1),
+        relation=Relation.HEAD,
+        labour_skill=LabourSkill.ORDINARY,
+        health=frozenset({Health.HEALTHY}),
+    )
+    household = Household(
+        id="hh-1",
+        village_code=VILLAGE,
+        type=HouseholdType.MONITORED,
+        members=(head,),
+        wage_income=Decimal("12000"),
+        measures=(Measure.EMPLOYMENT,),
+    )
+    return attrs.evolve(household, **changes)
+
+
+def with_check_digit(first_17: str) -> str:
+    """A valid identity number from its first 17 digits."""
+    return first_17 + check_digit(first_17)
+
+
 def new_object(state: str, village: str = VILLAGE) -> MonitoringObject:
     """Build the monitoring object of household hh-1 in `state`."""
     return MonitoringObject(
-        id="mo-1", household_id="hh-1", village_code=village, state=state
+        id="mo-1",
+        household_id="hh-1",
+        village_code=village,
+        state=state,
+        monitored_since=MONITORED_SINCE,
     )
 
 
@@ -98,8 +146,12 @@ def step(
     now: pendulum.DateTime,
     reason: str | None = None,
     request_id: str | None = None,
+    household: Household | None = None,
 ) -> AuditEntry:
-    """Perform one approval step with the test settings."""
+    """Perform one approval step with the test settings.
+
+    The household is hh-1 meeting every elimination condition, unless given.
+    """
     return advance(
         case=case,
         obj=obj,
@@ -109,6 +161,7 @@ def step(
         reason=reason,
         request_id=request_id,
         settings=SETTINGS,
+        household=household or eligible_household(),
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.household_terms import HouseholdType, MonitoringCategory
-from fanpin_workflow.domain.policy.income import per_capita_net_income
+from fanpin_workflow.domain.policy.income import net_income
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
+from fanpin_workflow.errors import InvalidInput
 
 
 def monitoring_category(
@@ -19,18 +20,21 @@ def monitoring_category(
     - another household whose income, less its compliant out-of-pocket
       expenses, falls below the line: sudden severe hardship (突发严重困难户).
 
-    Households found at risk for a non-income reason are categorised the
-    same way; an exited household needs a risk type to be at risk at all.
+    An exited household is at risk when it has a risk type or its income is
+    below the marginal threshold. Comparisons use household totals against
+    the line times the number of members, so no rounding decides them.
     """
-    income = per_capita_net_income(household)
-    line = parameters.monitoring_line
-    after_expenses = income - household.compliant_expenses / len(household.members)
+    if not household.members:
+        raise InvalidInput("members", 0, "a category needs at least one member")
+    net = net_income(household)
+    line_total = parameters.monitoring_line * len(household.members)
+    below_marginal = net < line_total * parameters.marginal_factor
 
     if household.type == HouseholdType.EXITED:
-        at_risk = household.risk_types or income < line * parameters.marginal_factor
+        at_risk = bool(household.risk_types) or below_marginal
         return MonitoringCategory.UNSTABLE_EXITED if at_risk else None
-    if income < line * parameters.marginal_factor:
+    if below_marginal:
         return MonitoringCategory.MARGINAL
-    if after_expenses < line:
+    if net - household.compliant_expenses < line_total:
         return MonitoringCategory.SUDDEN_HARDSHIP
     return None

@@ -8,7 +8,8 @@ import attrs
 import pendulum
 
 from fanpin_workflow.domain.household import Household
-from fanpin_workflow.domain.policy.income import per_capita_net_income
+from fanpin_workflow.domain.clock import CAMPAIGN_ZONE
+from fanpin_workflow.domain.policy.income import net_income, per_capita_net_income
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.policy.safety_net import is_no_labour_safety_net
 
@@ -44,7 +45,7 @@ def elimination_unmet(
     """Every condition of risk elimination the household does not meet.
 
     The conditions: monitored at least `min_monitoring_months` (calendar
-    months, in the campaign's zone); at least one assistance measure;
+    months, counted in Asia/Shanghai); at least one assistance measure;
     per-capita net income strictly above the monitoring line; housing,
     compulsory schooling, basic medical insurance and drinking water
     secured; no new risk; not a no-labour safety-net household. An empty
@@ -56,7 +57,7 @@ def elimination_unmet(
     if monitored_since is None:
         unmet.append(_unmet(Condition.MONITORED_LONG_ENOUGH, "never included"))
     else:
-        ready = monitored_since.in_timezone(now.timezone or "UTC").add(months=months)
+        ready = monitored_since.in_timezone(CAMPAIGN_ZONE).add(months=months)
         if now < ready:
             unmet.append(
                 _unmet(
@@ -69,9 +70,9 @@ def elimination_unmet(
     if not household.measures:
         unmet.append(_unmet(Condition.HAS_MEASURE, "no assistance measure"))
 
-    income = per_capita_net_income(household)
     line = parameters.monitoring_line
-    if income <= line:
+    if net_income(household) <= line * len(household.members):
+        income = per_capita_net_income(household)
         unmet.append(
             _unmet(
                 Condition.INCOME_ABOVE_LINE,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
@@ -12,8 +12,23 @@ from fanpin_workflow.errors import InvalidInput
 
 
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, int | Decimal) or isinstance(value, bool) or value <= 0:
+    if (
+        not isinstance(value, int | Decimal)
+        or isinstance(value, bool)
+        or (isinstance(value, Decimal) and not value.is_finite())
+        or value <= 0
+    ):
         raise InvalidInput(attribute.name, value, "must be a positive number")
+
+
+def _amount(value: Any) -> Any:
+    # Leave anything that is not a number to the validator, which names it.
+    if isinstance(value, bool):
+        return value
+    try:
+        return Decimal(str(value)) if isinstance(value, int | str | Decimal) else value
+    except InvalidOperation:
+        return value
 
 
 @attrs.frozen
@@ -26,11 +41,11 @@ class PolicyParameters:
     """
 
     monitoring_line: Decimal = attrs.field(
-        default=Decimal("7300"), converter=Decimal, validator=_positive
+        default=Decimal("7300"), converter=_amount, validator=_positive
     )
     min_monitoring_months: int = attrs.field(default=6, validator=_positive)
     marginal_factor: Decimal = attrs.field(
-        default=Decimal("1.5"), converter=Decimal, validator=_positive
+        default=Decimal("1.5"), converter=_amount, validator=_positive
     )
     mandatory_key_since: dt.date = dt.date(2023, 1, 1)
     working_age: tuple[int, int] = (16, 60)
