@@ -233,3 +233,29 @@ class EliminationNotEligible(GuardRefused):
             f"Case {case_id}: household {household_id} does not meet "
             f"{len(unmet)} condition(s) of risk elimination: {'; '.join(unmet)}."
         )
+
+
+class NotAssignedGridMember(GuardRefused):
+    """Someone other than the assigned grid member recorded an investigation."""
+
+    def __init__(self, actor_id: str, investigation_id: str, assigned: str) -> None:
+        self.actor_id = actor_id
+        self.investigation_id = investigation_id
+        self.assigned = assigned
+        super().__init__(
+            f"Actor {actor_id} is not the grid member assigned to investigation "
+            f"{investigation_id} ({assigned} is); reassign it first."
+        )
+
+
+class InvestigationAlreadyOpen(GuardRefused):
+    """The household already has an unrecorded investigation on that form."""
+
+    def __init__(self, household_id: str, form: str, investigation_id: str) -> None:
+        self.household_id = household_id
+        self.form = form
+        self.investigation_id = investigation_id
+        super().__init__(
+            f"Household {household_id} already has investigation {investigation_id} "
+            f"open on form {form}."
+        )

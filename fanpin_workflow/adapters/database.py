@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from fanpin_workflow.errors import InvalidInput, StorageError
+
+_CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 #: How long a SQLite writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -23,11 +26,16 @@ def database_url(target: str | Path) -> URL:
     Raises:
         InvalidInput: the URL names a backend the engine does not support.
     """
+    if not isinstance(target, str | Path) or not str(target).strip():
+        raise InvalidInput("target", target, "a SQLite file path or a database URL")
     text = str(target)
     if "://" not in text:
         return make_url(f"sqlite:///{Path(text).expanduser()}")
 
-    url = make_url(text)
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise InvalidInput("url", text, "not a database URL") from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
@@ -47,16 +55,35 @@ def open_engine(target: str | Path, **options: Any) -> Engine:
     with "database is locked".
     """
     url = database_url(target)
+    # Bound values (reasons, ids) must not travel inside error messages.
+    options.setdefault("hide_parameters", True)
     if url.get_backend_name() == "postgresql":
         options.setdefault("pool_pre_ping", True)
         return create_engine(url, **options)
 
     engine = create_engine(url, **options)
-    _configure_sqlite(engine)
+    configure_sqlite(engine)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def is_ready(engine: Engine) -> bool:
+    """Tell whether the engine can carry the workflow's transactions."""
+    return engine.dialect.name != "sqlite" or engine in _CONFIGURED
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Prepare a host's own SQLite engine for the workflow: WAL, a busy
+    timeout, foreign keys, and write transactions that begin IMMEDIATE.
+
+    Call it once, right after creating the engine and before its first
+    connection; `open_engine` does it for engines it makes.
+    """
+    if engine in _CONFIGURED:
+        return
+    _CONFIGURED.add(engine)
+    # Connections opened before now would keep pysqlite's own transactions.
+    engine.dispose()
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         # Take transaction control away from pysqlite; SQLAlchemy's

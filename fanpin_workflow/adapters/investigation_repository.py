@@ -58,6 +58,15 @@ class SqlAlchemyInvestigationRepository(_VersionedRepository):
             updated_at=row.updated_at,
         )
 
+    def for_household(self, household_id: str) -> list[Investigation]:
+        """Every investigation of one household, oldest assignment first."""
+        rows = self.connection.execute(
+            select(self.table)
+            .where(self.table.c.household_id == household_id)
+            .order_by(self.table.c.assigned_at, self.table.c.id)
+        )
+        return [self._load(row) for row in rows]
+
     def open_for_households(
         self, household_ids: Collection[str]
     ) -> dict[tuple[str, str], Investigation]:

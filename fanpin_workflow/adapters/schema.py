@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 _SCRIPTS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "fanpin_alembic_version"
@@ -21,9 +21,21 @@ def _config(connection: Connection) -> Config:
     return config
 
 
+#: The PostgreSQL advisory lock that lets one process migrate at a time.
+_MIGRATION_LOCK = 0x46414E50494E  # "FANPIN"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (the newest by default)."""
+    """Bring the schema up to `revision` (the newest by default).
+
+    Processes upgrading at once take turns: PostgreSQL through an advisory
+    lock, SQLite through its write lock.
+    """
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+            )
         command.upgrade(_config(connection), revision)
 
 

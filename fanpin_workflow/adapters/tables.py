@@ -105,6 +105,7 @@ audit_trail = Table(
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("definition_version", String(32), nullable=False),
     Column("request_id", String(128), unique=True),
+    Column("request_fingerprint", String(64)),
     Index("ix_fanpin_audit_trail_object_id", "object_id"),
     Index("ix_fanpin_audit_trail_subject", "subject_type", "subject_id"),
 )

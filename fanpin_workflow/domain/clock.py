@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 import pendulum
@@ -35,9 +36,9 @@ class VirtualClock:
     """A clock that only moves when a simulation or test moves it."""
 
     def __init__(self, start: pendulum.DateTime) -> None:
-        if start.tzinfo is None:
+        if not isinstance(start, datetime) or start.tzinfo is None:
             raise InvalidInput("start", start, "a virtual clock needs an aware time")
-        self._now = start
+        self._now = pendulum.instance(start)
 
     def now(self) -> pendulum.DateTime:
         """Return the virtual instant."""
@@ -51,7 +52,7 @@ class VirtualClock:
 
     def set(self, instant: pendulum.DateTime) -> None:
         """Move to `instant`, which must not lie in the past."""
-        if instant.tzinfo is None:
+        if not isinstance(instant, datetime) or instant.tzinfo is None:
             raise InvalidInput("instant", instant, "the clock needs an aware time")
         if instant < self._now:
             raise InvalidInput(

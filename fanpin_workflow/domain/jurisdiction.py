@@ -12,7 +12,7 @@ import attrs
 
 from fanpin_workflow.domain.approval import Level
 from fanpin_workflow.domain.values import check_id
-from fanpin_workflow.errors import InvalidInput
+from fanpin_workflow.errors import InvalidInput, OutsideJurisdiction, WrongLevel
 
 _CODE = re.compile(r"^[0-9]{12}$", re.ASCII)
 
@@ -60,6 +60,19 @@ def _level(value: str) -> Level:
     except ValueError:
         allowed = ", ".join(level.value for level in Level)
         raise InvalidInput("actor.level", value, f"must be one of {allowed}") from None
+
+
+def check_acts_for(actor: Actor, level: Level, village_code: str, action: str) -> None:
+    """Refuse an actor of another level, or one whose area excludes the village.
+
+    Raises:
+        WrongLevel: the action belongs to another level.
+        OutsideJurisdiction: the village lies outside the actor's area.
+    """
+    if actor.level != level:
+        raise WrongLevel(actor.id, actor.level, action, level)
+    if not actor.covers(village_code):
+        raise OutsideJurisdiction(actor.id, actor.jurisdiction, village_code)
 
 
 @attrs.frozen

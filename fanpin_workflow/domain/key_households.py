@@ -47,7 +47,7 @@ KEY_LIST = Definition(
         # After confirmation only households found at risk on a form join.
         Transition(
             "add_from_investigation",
-            (KeyListState.DRAFT, KeyListState.CONFIRMED),
+            (KeyListState.CONFIRMED,),
             KeyListState.CONFIRMED,
         ),
     ),

@@ -19,8 +19,8 @@ def refuse_direct_assignment(owner: str) -> Any:
     return hook
 
 
-def move(subject: MonitoringObject | ApprovalCase, state: str) -> None:
-    """Set a subject's state; only the workflow module calls this."""
+def move(subject: Any, state: str) -> None:
+    """Set a record's guarded state field; only the domain's step modules call it."""
     object.__setattr__(subject, "state", state)
 
 
@@ -99,6 +99,7 @@ class AuditEntry:
     occurred_at: pendulum.DateTime
     definition_version: str
     request_id: str | None = None
+    request_fingerprint: str | None = None
     sequence: int | None = None
 
     @property

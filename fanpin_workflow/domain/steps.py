@@ -23,6 +23,7 @@ from fanpin_workflow.domain.approval import (
     CaseKind,
     Level,
 )
+from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.lifecycle import (
     LIFECYCLE,
@@ -36,7 +37,6 @@ from fanpin_workflow.domain.model import (
     MonitoringObject,
     move,
 )
-from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.policy.elimination import elimination_unmet
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.settings import ApprovalSettings

@@ -7,6 +7,9 @@ read it.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
@@ -20,6 +23,29 @@ from fanpin_workflow.domain.values import check_free_text, check_id, check_time
 from fanpin_workflow.errors import InvalidInput
 
 E = TypeVar("E", bound=Enum)
+
+
+def fingerprint(command: Command) -> str:
+    """A digest of what a command asks, for telling a retry from a reuse.
+
+    The request id and the expected version are left out: a retry may come
+    with a fresher version.
+    """
+    content = attrs.asdict(
+        command,
+        filter=lambda field, _: field.name not in ("request_id", "expected_version"),
+        value_serializer=_serializable,
+    )
+    text = json.dumps([type(command).__name__, content], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _serializable(instance: Any, field: Any, value: Any) -> Any:
+    if isinstance(value, frozenset | set):
+        return sorted(map(str, value))
+    if isinstance(value, datetime):
+        return pendulum.instance(value).in_timezone("UTC").isoformat()
+    return value
 
 
 def text(field: str, value: Any) -> str:

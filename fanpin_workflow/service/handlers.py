@@ -7,30 +7,41 @@ order, and the changed records and audit entries are written in bulk.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
+import attrs
 import pendulum
 
 from fanpin_workflow.domain import steps
 from fanpin_workflow.domain.approval import CLOSED_CASE_STATES, CaseEvent, CaseKind
 from fanpin_workflow.domain.clock import Clock
+from fanpin_workflow.domain.household import Household
+from fanpin_workflow.domain.investigation import Investigation
+from fanpin_workflow.domain.key_households import KeyEntry, KeyHouseholdList
 from fanpin_workflow.domain.lifecycle import ENDED_STATES, ObjectState
 from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
+from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.errors import (
     BatchRefused,
     ConcurrencyConflict,
     FanpinError,
     HouseholdAlreadyMonitored,
+    InvalidInput,
     NotFound,
     OpenCaseExists,
     RequestIdReused,
 )
+from fanpin_workflow.service import household_commands as h
+from fanpin_workflow.service import household_handlers
 from fanpin_workflow.service.commands import (
+    CASE_COMMANDS,
     CaseCommand,
     Command,
     ImportMonitoringObject,
     ProposeChange,
     ProposeInclusion,
+    fingerprint,
 )
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -49,13 +60,26 @@ class Batch:
         *,
         clock: Clock,
         settings: ApprovalSettings,
+        policy: PolicyParameters,
         new_id: IdFactory,
     ) -> None:
         self.uow = uow
         self.commands = commands
         self.clock = clock
         self.settings = settings
+        self.policy = policy
         self.new_id = new_id
+
+        self.households: dict[str, Household] = {}
+        self.household_versions: dict[str, int] = {}
+        self.changed_households: set[str] = set()
+        self.member_owners: dict[str, str] = {}
+        self.investigations: dict[str, Investigation] = {}
+        self.open_investigations: dict[tuple[str, str], Investigation] = {}
+        self.key_lists: dict[str, KeyHouseholdList] = {}
+        self.key_list_versions: dict[str, int | None] = {}
+        self.new_key_entries: dict[str, list[KeyEntry]] = {}
+        self.touched_key_lists: set[str] = set()
 
         self.objects: dict[str, MonitoringObject] = {}
         self.cases: dict[str, ApprovalCase] = {}
@@ -90,6 +114,7 @@ class Batch:
     def _preload(self) -> None:
         request_ids = {c.request_id for c in self.commands if c.request_id}
         self.recorded = self.uow.audit.by_request_ids(request_ids)
+        investigated = household_handlers.preload(self)
 
         case_ids = {c.case_id for c in self.commands if isinstance(c, CaseCommand)}
         for case in self.uow.cases.get_many(case_ids).values():
@@ -110,13 +135,22 @@ class Batch:
         for obj in self.uow.objects.get_many(object_ids).values():
             self._track_object(obj)
 
-        households = {
+        households = investigated | {
             c.household_id
             for c in self.commands
             if isinstance(c, ProposeInclusion | ImportMonitoringObject)
         }
         for household, obj in self.uow.objects.open_for_households(households).items():
-            self.open_object_by_household[household] = obj
+            if obj.id not in self.objects:
+                self._track_object(obj)
+            self.open_object_by_household[household] = self.objects[obj.id]
+
+        eliminating = {
+            self.objects[case.object_id].household_id
+            for case in self.cases.values()
+            if case.id in deciding and case.kind == CaseKind.RISK_ELIMINATION
+        }
+        self.load_households(eliminating)
 
         proposed = {c.object_id for c in self.commands if isinstance(c, ProposeChange)}
         for object_id, case in self.uow.cases.open_for_objects(proposed).items():
@@ -139,21 +173,65 @@ class Batch:
                 return check_same_request(command, earlier)
 
         now = self.clock.now()
-        if isinstance(command, CaseCommand):
-            entry = self._advance(command, now)
-        elif isinstance(command, ProposeInclusion):
-            entry = self._propose_inclusion(command, now)
-        elif isinstance(command, ProposeChange):
-            entry = self._propose_change(command, now)
-        elif isinstance(command, ImportMonitoringObject):
-            entry = self._import(command, now)
-        else:
-            raise TypeError(f"unknown command {type(command).__name__}")
+        position = len(self.entries)
+        entry = self.apply_internal(command, now)
 
-        self.entries.append(entry)
         if command.request_id:
+            entry = attrs.evolve(entry, request_fingerprint=fingerprint(command))
             self.recorded[command.request_id] = entry
+        # Entries of follow-ups the command started come after its own.
+        self.entries.insert(position, entry)
         return entry
+
+    def apply_internal(self, command: Command, now: pendulum.DateTime) -> AuditEntry:
+        """Carry out a command without recording its entry; return the entry."""
+        handler = _HANDLERS.get(type(command))
+        if handler is None:
+            raise InvalidInput(
+                "command", type(command).__name__, "not a command this engine runs"
+            )
+        return handler(self, command, now)
+
+    def follow(self, entry: AuditEntry) -> None:
+        """Record the entry of a step that another command started."""
+        self.entries.append(entry)
+
+    def check_version(
+        self, kind: str, identifier: str, actual: int, expected: int | None
+    ) -> None:
+        """Refuse a command whose expected version is not the record's."""
+        _check_version(kind, identifier, actual, expected)
+
+    def load_households(self, ids: set[str]) -> None:
+        """Load the households not loaded yet."""
+        missing = ids - self.households.keys()
+        for household_id, (household, version) in self.uow.households.get_many(
+            missing
+        ).items():
+            self.households[household_id] = household
+            self.household_versions[household_id] = version
+
+    def save_household(self, household: Household) -> None:
+        """Keep a new or changed household to write at the end."""
+        if household.id not in self.households:
+            self.new_ids.add(household.id)
+        self.households[household.id] = household
+        self.changed_households.add(household.id)
+
+    def track_investigation(self, investigation: Investigation) -> None:
+        """Keep an investigation loaded from storage."""
+        found = self.investigations.setdefault(investigation.id, investigation)
+        self.loaded_versions[found.id] = found.version
+        if found.state != "recorded":
+            self.open_investigations[(found.household_id, found.form)] = found
+
+    def add_investigation(self, investigation: Investigation) -> None:
+        """Keep a new investigation to write at the end."""
+        self.investigations[investigation.id] = investigation
+        self.new_ids.add(investigation.id)
+        self.open_investigations[(investigation.household_id, investigation.form)] = (
+            investigation
+        )
 
     def _advance(self, command: CaseCommand, now: pendulum.DateTime) -> AuditEntry:
         case = self.cases.get(command.case_id)
@@ -162,6 +240,7 @@ class Batch:
         _check_version("approval case", case.id, case.version, command.expected_version)
 
         obj = self.objects.get(case.object_id)
+        household = self.households.get(obj.household_id) if obj else None
         entry = steps.advance(
             case=case,
             obj=obj,
@@ -171,6 +250,8 @@ class Batch:
             reason=command.reason,
             request_id=command.request_id,
             settings=self.settings,
+            household=household,
+            policy=self.policy,
         )
 
         case.version += 1
@@ -285,6 +366,17 @@ class Batch:
         if not self.entries:
             return []
 
+        households = [self.households[i] for i in sorted(self.changed_households)]
+        now = self.clock.now()
+        self.uow.households.add_many(
+            [h for h in households if h.id in self.new_ids], now
+        )
+        self.uow.households.update_many(
+            [h for h in households if h.id not in self.new_ids],
+            self.household_versions,
+            now,
+        )
+
         touched_objects = {e.object_id for e in self.entries if e.object_id}
         touched_cases = {e.case_id for e in self.entries if e.case_id}
         objects = [
@@ -306,6 +398,26 @@ class Batch:
             [c for c in cases if c.id not in self.new_ids],
             self.loaded_versions,
         )
+
+        investigations = [
+            i
+            for i in self.investigations.values()
+            if i.id in self.new_ids or i.version != self.loaded_versions.get(i.id)
+        ]
+        investigations.sort(key=lambda i: i.id)
+        self.uow.investigations.add_many(
+            [i for i in investigations if i.id in self.new_ids]
+        )
+        self.uow.investigations.update_many(
+            [i for i in investigations if i.id not in self.new_ids],
+            self.loaded_versions,
+        )
+        for village in sorted(self.touched_key_lists):
+            self.uow.key_lists.save(
+                self.key_lists[village],
+                self.key_list_versions[village],
+                self.new_key_entries.get(village, []),
+            )
         return self.uow.audit.append_many(self.entries)
 
 
@@ -324,13 +436,7 @@ def check_same_request(command: Command, earlier: AuditEntry) -> AuditEntry:
     Raises:
         RequestIdReused: the request id was recorded for another command.
     """
-    target = getattr(command, "case_id", None) or getattr(command, "object_id", None)
-    same = (
-        earlier.event == _event_of(command)
-        and earlier.actor_id == command.actor.id
-        and target in (None, earlier.case_id, earlier.object_id)
-    )
-    if not same:
+    if earlier.request_fingerprint != fingerprint(command):
         recorded = f"{earlier.event} on {earlier.case_id or earlier.object_id}"
         raise RequestIdReused(command.request_id or "", recorded, _describe(command))
     return earlier
@@ -347,3 +453,17 @@ def _event_of(command: Command) -> str:
 def _describe(command: Command) -> str:
     target = getattr(command, "case_id", None) or getattr(command, "object_id", None)
     return f"{_event_of(command)} on {target or getattr(command, 'household_id', '?')}"
+
+
+_HANDLERS: dict[type[Any], Callable[[Batch, Any, pendulum.DateTime], AuditEntry]] = {
+    **{command: Batch._advance for command in CASE_COMMANDS.values()},
+    ProposeInclusion: Batch._propose_inclusion,
+    ProposeChange: Batch._propose_change,
+    ImportMonitoringObject: Batch._import,
+    h.RegisterHousehold: household_handlers.register,
+    h.AssignInvestigation: household_handlers.assign,
+    h.RecordVisit: household_handlers.visit,
+    h.RecordFindings: household_handlers.record,
+    h.AddKeyHousehold: household_handlers.add_key_household,
+    h.ConfirmKeyHouseholdList: household_handlers.confirm_key_list,
+}

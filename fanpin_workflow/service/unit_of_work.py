@@ -7,6 +7,15 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.engine import NestedTransaction
 
+from fanpin_workflow.adapters.household_repository import (
+    SqlAlchemyHouseholdRepository,
+)
+from fanpin_workflow.adapters.investigation_repository import (
+    SqlAlchemyInvestigationRepository,
+)
+from fanpin_workflow.adapters.key_household_repository import (
+    SqlAlchemyKeyListRepository,
+)
 from fanpin_workflow.adapters.repository import (
     SqlAlchemyAuditTrail,
     SqlAlchemyCaseRepository,
@@ -25,6 +34,9 @@ class SqlAlchemyUnitOfWork:
     objects: SqlAlchemyObjectRepository
     cases: SqlAlchemyCaseRepository
     audit: SqlAlchemyAuditTrail
+    households: SqlAlchemyHouseholdRepository
+    investigations: SqlAlchemyInvestigationRepository
+    key_lists: SqlAlchemyKeyListRepository
 
     def __init__(self, bind: Engine | Connection, *, read_only: bool = False) -> None:
         self._bind = bind
@@ -49,6 +61,9 @@ class SqlAlchemyUnitOfWork:
         self.objects = SqlAlchemyObjectRepository(connection)
         self.cases = SqlAlchemyCaseRepository(connection)
         self.audit = SqlAlchemyAuditTrail(connection)
+        self.households = SqlAlchemyHouseholdRepository(connection)
+        self.investigations = SqlAlchemyInvestigationRepository(connection)
+        self.key_lists = SqlAlchemyKeyListRepository(connection)
         return self
 
     def commit(self) -> None:

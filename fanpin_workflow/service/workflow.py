@@ -17,6 +17,7 @@ from fanpin_workflow.adapters import schema
 from fanpin_workflow.adapters.database import (
     database_url,
     describe,
+    is_ready,
     open_engine,
     translated_errors,
 )
@@ -24,8 +25,15 @@ from fanpin_workflow.domain.approval import CaseKind
 from fanpin_workflow.domain.clock import Clock, SystemClock
 from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.lifecycle import ObjectState
-from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
+from fanpin_workflow.domain.model import (
+    SUBJECT_TYPES,
+    ApprovalCase,
+    AuditEntry,
+    MonitoringObject,
+)
+from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.domain.values import check_id
 from fanpin_workflow.errors import (
     ConcurrencyConflict,
     FanpinError,
@@ -34,7 +42,11 @@ from fanpin_workflow.errors import (
 )
 from fanpin_workflow.service import commands as c
 from fanpin_workflow.service.handlers import Batch, IdFactory, check_same_request
+from fanpin_workflow.service.household_methods import HouseholdMethods
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
+
+#: Base classes that carry no command of their own.
+_ABSTRACT = (c.Command, c.CaseCommand)
 
 
 def random_id(kind: str) -> str:
@@ -42,7 +54,7 @@ def random_id(kind: str) -> str:
     return uuid.uuid4().hex
 
 
-class Workflow:
+class Workflow(HouseholdMethods):
     """Runs monitoring-object approvals on a database the host chooses.
 
     Args:
@@ -50,6 +62,8 @@ class Workflow:
             Connection or ORM Session whose transaction it joins.
         clock: where the time comes from; real time by default.
         settings: the approval parameters; national defaults by default.
+        policy: the policy figures (monitoring line, months); defaults are
+            examples, not official figures.
         id_factory: makes ids for new objects and cases.
     """
 
@@ -59,13 +73,26 @@ class Workflow:
         *,
         clock: Clock | None = None,
         settings: ApprovalSettings | None = None,
+        policy: PolicyParameters | None = None,
         id_factory: IdFactory = random_id,
     ) -> None:
         if isinstance(bind, Session):
             bind = bind.connection()
+        if not isinstance(bind, Engine | Connection):
+            raise InvalidInput(
+                "bind", type(bind).__name__, "an Engine, a Connection or a Session"
+            )
+        if not is_ready(bind if isinstance(bind, Engine) else bind.engine):
+            raise InvalidInput(
+                "bind",
+                "a SQLite engine",
+                "must come from fanpin_workflow.adapters.database.open_engine, or "
+                "be prepared with configure_sqlite(engine) before its first use",
+            )
         self.bind: Engine | Connection = bind
         self.clock = clock or SystemClock()
         self.settings = settings or ApprovalSettings()
+        self.policy = policy or PolicyParameters()
         self.id_factory = id_factory
 
     @classmethod
@@ -110,6 +137,13 @@ class Workflow:
             BatchRefused: a command was refused; the batch wrote nothing.
             ConcurrencyConflict: another writer won; retry the batch.
         """
+        if not isinstance(batch, Sequence) or isinstance(batch, str):
+            raise InvalidInput("batch", type(batch).__name__, "a list of commands")
+        for index, command in enumerate(batch):
+            if not isinstance(command, c.Command) or type(command) in _ABSTRACT:
+                raise InvalidInput(
+                    f"batch[{index}]", type(command).__name__, "a fanpin command"
+                )
         if not batch:
             return []
         try:
@@ -129,6 +163,7 @@ class Workflow:
                 batch,
                 clock=self.clock,
                 settings=self.settings,
+                policy=self.policy,
                 new_id=self.id_factory,
             )
             try:
@@ -145,7 +180,7 @@ class Workflow:
         ids = [command.request_id for command in batch]
         if not all(ids):
             return None
-        with SqlAlchemyUnitOfWork(self.bind, read_only=True) as uow:
+        with self._reading() as uow:
             recorded = uow.audit.by_request_ids({i for i in ids if i})
         if len(recorded) != len(set(ids)):
             return None
@@ -357,6 +392,7 @@ class Workflow:
         Raises:
             NotFound: there is none.
         """
+        check_id("object_id", object_id)
         with self._reading() as uow:
             found = uow.objects.get_many([object_id]).get(object_id)
         if found is None:
@@ -369,6 +405,7 @@ class Workflow:
         Raises:
             NotFound: there is none.
         """
+        check_id("case_id", case_id)
         with self._reading() as uow:
             found = uow.cases.get_many([case_id]).get(case_id)
         if found is None:
@@ -397,10 +434,10 @@ class Workflow:
             raise InvalidInput(
                 "within", within, "an area code prefix has 6, 9 or 12 digits"
             )
-        if not 1 <= limit <= 10_000 or offset < 0:
-            raise InvalidInput(
-                "limit", limit, "a page holds 1 to 10,000 rows from offset >= 0"
-            )
+        if not isinstance(limit, int) or not 1 <= limit <= 10_000:
+            raise InvalidInput("limit", limit, "a page holds 1 to 10,000 rows")
+        if not isinstance(offset, int) or offset < 0:
+            raise InvalidInput("offset", offset, "must be a whole number >= 0")
         with self._reading() as uow:
             return uow.objects.list(
                 state=chosen, within=within, limit=limit, offset=offset
@@ -410,6 +447,16 @@ class Workflow:
         """Every audit entry of one case, oldest first."""
         with self._reading() as uow:
             return uow.audit.for_subject("approval_case", case_id)
+
+    def history(self, subject_type: str, subject_id: str) -> list[AuditEntry]:
+        """Every audit entry about one record of any kind, oldest first."""
+        if subject_type not in SUBJECT_TYPES:
+            raise InvalidInput(
+                "subject_type", subject_type, f"one of {', '.join(SUBJECT_TYPES)}"
+            )
+        check_id("subject_id", subject_id)
+        with self._reading() as uow:
+            return uow.audit.for_subject(subject_type, subject_id)
 
     def audit_trail(self, object_id: str) -> list[AuditEntry]:
         """Every audit entry of one monitoring object, oldest first."""

@@ -14,6 +14,14 @@ from tests.conftest import (
     township_reviewer,
     village_officer,
 )
+from tests.unit.household_builders import household_record
+
+
+def eligible_record(household_id: str) -> dict[str, Any]:
+    """A one-member household meeting every condition of risk elimination."""
+    return household_record(
+        1, id=household_id, wage_income=20000, measures=["employment"]
+    )
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

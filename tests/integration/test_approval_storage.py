@@ -35,7 +35,12 @@ from tests.conftest import (
     township_reviewer,
     village_officer,
 )
-from tests.integration.helpers import case_at_county, determine, snapshot
+from tests.integration.helpers import (
+    case_at_county,
+    determine,
+    eligible_record,
+    snapshot,
+)
 
 
 def test_inclusion_runs_through_every_level(
@@ -126,6 +131,7 @@ def test_every_change_kind_moves_the_object(
     workflow: Workflow, clock: VirtualClock
 ) -> None:
     """Elimination, rollback, relabel and clear-out each land where the table says."""
+    workflow.register_household(village_officer(), eligible_record("hh-1"))
     case_id = case_at_county(workflow, clock)
     determine(workflow, case_id)
     object_id = workflow.get_case(case_id).object_id
@@ -138,6 +144,8 @@ def test_every_change_kind_moves_the_object(
         (CaseKind.RELABEL, None),
         (CaseKind.CLEAR_OUT, "inclusion was wrong"),
     ]:
+        if kind == CaseKind.RISK_ELIMINATION:
+            clock.advance(months=6)  # a new monitoring period must run first
         entry = workflow.propose_change(
             village_officer(), object_id, kind, reason=reason
         )

@@ -63,7 +63,7 @@ def test_two_determinations_one_wins(workflow: Workflow, clock: VirtualClock) ->
 
     conflicts = [r for r in results if isinstance(r, ConcurrencyConflict)]
     wins = [r for r in results if not isinstance(r, Exception)]
-    assert len(wins) == 1 and len(conflicts) == 1
+    assert len(wins) == 1 and len(conflicts) == 1, results
     assert conflicts[0].retryable is True
     assert _determinations(workflow, case_id) == 1
     assert workflow.get_case(case_id).version == seen + 1

@@ -7,8 +7,8 @@ from enum import StrEnum
 import attrs
 import pendulum
 
-from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE
+from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.policy.income import net_income, per_capita_net_income
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.policy.safety_net import is_no_labour_safety_net

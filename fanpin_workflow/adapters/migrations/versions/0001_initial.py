@@ -40,6 +40,11 @@ _APPEND_ONLY_POSTGRESQL = [
     BEFORE UPDATE OR DELETE ON fanpin_audit_trail
     FOR EACH ROW EXECUTE FUNCTION fanpin_audit_trail_refuse()
     """,
+    """
+    CREATE TRIGGER fanpin_audit_trail_no_truncate
+    BEFORE TRUNCATE ON fanpin_audit_trail
+    FOR EACH STATEMENT EXECUTE FUNCTION fanpin_audit_trail_refuse()
+    """,
 ]
 
 
@@ -130,6 +135,7 @@ def upgrade() -> None:
         sa.Column("occurred_at", UtcDateTime(), nullable=False),
         sa.Column("definition_version", sa.String(32), nullable=False),
         sa.Column("request_id", sa.String(128), nullable=True),
+        sa.Column("request_fingerprint", sa.String(64), nullable=True),
         sa.ForeignKeyConstraint(
             ["object_id"],
             ["fanpin_monitoring_objects.id"],
@@ -164,6 +170,7 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute("DROP TRIGGER fanpin_audit_trail_append_only ON fanpin_audit_trail")
+        op.execute("DROP TRIGGER fanpin_audit_trail_no_truncate ON fanpin_audit_trail")
         op.execute("DROP FUNCTION fanpin_audit_trail_refuse()")
     op.drop_table("fanpin_audit_trail")
     op.drop_table("fanpin_approval_cases")

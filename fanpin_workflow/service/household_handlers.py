@@ -1,0 +1,516 @@
+"""Carry out household, investigation and key-household commands in a Batch.
+
+Each function checks the actor and the records it needs, changes the
+Batch's copies, and returns the command's audit entry; the Batch writes
+everything at the end of its unit of work.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+import pendulum
+
+from fanpin_workflow.domain.approval import START, Level
+from fanpin_workflow.domain.household import Household
+from fanpin_workflow.domain.household_terms import RiskType
+from fanpin_workflow.domain.identity import mask
+from fanpin_workflow.domain.investigation import (
+    FOLLOW_UP_CASES,
+    INVESTIGATION,
+    INVESTIGATION_MACHINE,
+    MAX_RISK_TYPES,
+    FollowUp,
+    Form,
+    Investigation,
+    InvestigationEvent,
+    findings_problems,
+    follow_ups,
+    form_for,
+)
+from fanpin_workflow.domain.jurisdiction import Actor, check_acts_for
+from fanpin_workflow.domain.key_households import (
+    KEY_LIST,
+    KEY_LIST_MACHINE,
+    KeyEntry,
+    KeyHouseholdList,
+    KeyListState,
+    KeySource,
+    check_entry_reason,
+    check_mandatory_present,
+)
+from fanpin_workflow.domain.model import AuditEntry, move
+from fanpin_workflow.errors import (
+    InvalidInput,
+    InvalidRecord,
+    InvestigationAlreadyOpen,
+    NotAssignedGridMember,
+    NotFound,
+)
+from fanpin_workflow.service import commands as c
+from fanpin_workflow.service import household_commands as h
+
+if TYPE_CHECKING:
+    from fanpin_workflow.service.handlers import Batch
+
+
+def preload(batch: Batch) -> set[str]:
+    """Load what the batch's household commands need; return their households."""
+    commands = batch.commands
+    investigation_ids = {
+        command.investigation_id
+        for command in commands
+        if isinstance(command, h.RecordVisit | h.RecordFindings)
+    }
+    for investigation in batch.uow.investigations.get_many(investigation_ids).values():
+        batch.track_investigation(investigation)
+
+    household_ids = {i.household_id for i in batch.investigations.values()}
+    household_ids |= {
+        command.household.id
+        for command in commands
+        if isinstance(command, h.RegisterHousehold)
+    }
+    household_ids |= {
+        command.household_id
+        for command in commands
+        if isinstance(command, h.AssignInvestigation | h.AddKeyHousehold)
+    }
+    batch.load_households(household_ids)
+
+    for investigation in batch.uow.investigations.open_for_households(
+        household_ids
+    ).values():
+        batch.track_investigation(investigation)
+
+    numbers = {
+        member.id_number
+        for command in commands
+        if isinstance(command, h.RegisterHousehold)
+        for member in command.household.members
+    }
+    batch.member_owners.update(batch.uow.households.owners(numbers))
+
+    villages = {
+        command.village_code
+        for command in commands
+        if isinstance(command, h.AddKeyHousehold | h.ConfirmKeyHouseholdList)
+    }
+    villages |= {i.village_code for i in batch.investigations.values()}
+    for key_list in batch.uow.key_lists.get_many(villages).values():
+        batch.key_lists[key_list.village_code] = key_list
+        batch.key_list_versions[key_list.village_code] = key_list.version
+    return household_ids
+
+
+def register(
+    batch: Batch, command: h.RegisterHousehold, now: pendulum.DateTime
+) -> AuditEntry:
+    """Record a household's facts, new or updated."""
+    household = command.household
+    check_acts_for(command.actor, Level.VILLAGE, household.village_code, "register")
+
+    existing = batch.households.get(household.id)
+    if existing is not None:
+        if existing.village_code != household.village_code:
+            raise InvalidInput(
+                "household.village_code",
+                household.village_code,
+                f"household {household.id} is registered in village "
+                f"{existing.village_code}; moving villages is not supported",
+            )
+        batch.check_version(
+            "household",
+            household.id,
+            batch.household_versions[household.id],
+            command.expected_version,
+        )
+
+    for index, member in enumerate(household.members):
+        owner = batch.member_owners.get(member.id_number)
+        if owner is not None and owner != household.id:
+            raise InvalidInput(
+                f"household.members[{index}].id_number",
+                mask(member.id_number),
+                f"already registered in household {owner}",
+            )
+    for member in household.members:
+        batch.member_owners[member.id_number] = household.id
+
+    batch.save_household(household)
+    return _entry(
+        "household",
+        household.id,
+        "update" if existing is not None else "register",
+        None,
+        None,
+        command.actor,
+        now,
+        command.note,
+    )
+
+
+def assign(
+    batch: Batch, command: h.AssignInvestigation, now: pendulum.DateTime
+) -> AuditEntry:
+    """Open an investigation of a household, assigned to a grid member."""
+    household = batch.households.get(command.household_id)
+    if household is None:
+        raise NotFound("household", command.household_id)
+    check_acts_for(
+        command.actor, Level.VILLAGE, household.village_code, "assign investigation"
+    )
+
+    obj = batch.open_object_by_household.get(household.id)
+    form = command.form or form_for(household.type, obj.state if obj else None)
+    return _open_investigation(
+        batch, household, form, command.grid_member_id, command.actor, now, None
+    )
+
+
+def visit(batch: Batch, command: h.RecordVisit, now: pendulum.DateTime) -> AuditEntry:
+    """The assigned grid member records the home visit."""
+    investigation = _assigned(batch, command.investigation_id, command.actor)
+    batch.check_version(
+        "investigation",
+        investigation.id,
+        investigation.version,
+        command.expected_version,
+    )
+
+    entry = _move(batch, investigation, InvestigationEvent.VISIT, command.actor, now)
+    investigation.visited_at = now
+    return entry
+
+
+def record(
+    batch: Batch, command: h.RecordFindings, now: pendulum.DateTime
+) -> AuditEntry:
+    """The assigned grid member records the findings; follow-ups start."""
+    investigation = _assigned(batch, command.investigation_id, command.actor)
+    batch.check_version(
+        "investigation",
+        investigation.id,
+        investigation.version,
+        command.expected_version,
+    )
+    obj = batch.open_object_by_household.get(investigation.household_id)
+    object_state = obj.state if obj else None
+    findings = command.findings
+    problems = findings_problems(investigation.form, findings, object_state)
+    if problems:
+        raise InvalidRecord(f"findings of investigation {investigation.id}", problems)
+
+    entry = _move(batch, investigation, InvestigationEvent.RECORD, command.actor, now)
+    investigation.recorded_at = now
+    investigation.findings = findings
+
+    household = batch.households[investigation.household_id]
+    if findings.risk_found:
+        _note_risk(batch, household, findings.risk_types, investigation, command, now)
+    for follow_up in follow_ups(investigation.form, findings, object_state):
+        _start(batch, follow_up, investigation, household, command.actor, now)
+    return entry
+
+
+def add_key_household(
+    batch: Batch, command: h.AddKeyHousehold, now: pendulum.DateTime
+) -> AuditEntry:
+    """Put a household on its village's key-household list."""
+    check_acts_for(
+        command.actor, Level.VILLAGE, command.village_code, "add key household"
+    )
+    household = batch.households.get(command.household_id)
+    if household is None or household.village_code != command.village_code:
+        raise InvalidInput(
+            "household_id",
+            command.household_id,
+            f"must be a household registered in village {command.village_code}",
+        )
+    check_entry_reason(command.source, command.reason)
+    return _add_to_list(
+        batch,
+        household,
+        command.source,
+        command.reason,
+        command.actor,
+        now,
+    )
+
+
+def confirm_key_list(
+    batch: Batch, command: h.ConfirmKeyHouseholdList, now: pendulum.DateTime
+) -> AuditEntry:
+    """Confirm a village's list, once every mandatory household is on it."""
+    village = command.village_code
+    check_acts_for(command.actor, Level.VILLAGE, village, "confirm key households")
+    key_list = batch.key_lists.get(village)
+    if key_list is None:
+        raise NotFound("key-household list of village", village)
+    batch.check_version(
+        "key-household list", village, key_list.version, command.expected_version
+    )
+
+    ids = set(batch.uow.households.ids_in_village(village))
+    ids |= {i for i, hh in batch.households.items() if hh.village_code == village}
+    batch.load_households(ids)
+    check_mandatory_present(
+        key_list, [batch.households[i] for i in sorted(ids)], batch.policy
+    )
+
+    entry = _move_list(batch, key_list, "confirm", command.actor, now, None)
+    key_list.confirmed_at = now
+    key_list.confirmed_by = command.actor.id
+    return entry
+
+
+def _assigned(batch: Batch, investigation_id: str, actor: Actor) -> Investigation:
+    investigation = batch.investigations.get(investigation_id)
+    if investigation is None:
+        raise NotFound("investigation", investigation_id)
+    check_acts_for(actor, Level.VILLAGE, investigation.village_code, "investigate")
+    if actor.id != investigation.grid_member_id:
+        raise NotAssignedGridMember(
+            actor.id, investigation.id, investigation.grid_member_id
+        )
+    return investigation
+
+
+def _open_investigation(
+    batch: Batch,
+    household: Household,
+    form: Form,
+    grid_member_id: str,
+    actor: Actor,
+    now: pendulum.DateTime,
+    reason: str | None,
+) -> AuditEntry:
+    already = batch.open_investigations.get((household.id, form))
+    if already is not None:
+        raise InvestigationAlreadyOpen(household.id, form, already.id)
+
+    investigation = Investigation(
+        id=batch.new_id("investigation"),
+        household_id=household.id,
+        village_code=household.village_code,
+        form=form,
+        state=START,
+        grid_member_id=grid_member_id,
+        assigned_at=now,
+    )
+    batch.add_investigation(investigation)
+    entry = _move(batch, investigation, InvestigationEvent.ASSIGN, actor, now)
+    return attrs.evolve(entry, reason=reason) if reason else entry
+
+
+def _move(
+    batch: Batch,
+    investigation: Investigation,
+    event: InvestigationEvent,
+    actor: Actor,
+    now: pendulum.DateTime,
+) -> AuditEntry:
+    before = investigation.state
+    after = INVESTIGATION_MACHINE.fire(investigation.id, before, event)
+    move(investigation, after)
+    investigation.version += 1
+    investigation.updated_at = now
+    if after == "recorded":
+        batch.open_investigations.pop((investigation.household_id, investigation.form))
+    obj = batch.open_object_by_household.get(investigation.household_id)
+    return _entry(
+        "investigation",
+        investigation.id,
+        event,
+        None if before == START else before,
+        after,
+        actor,
+        now,
+        None,
+        object_id=obj.id if obj else None,
+        version=INVESTIGATION.version,
+    )
+
+
+def _note_risk(
+    batch: Batch,
+    household: Household,
+    risk_types: tuple[RiskType, ...],
+    investigation: Investigation,
+    command: c.Command,
+    now: pendulum.DateTime,
+) -> None:
+    """A risk found on a form becomes part of the household's facts."""
+    merged = tuple(dict.fromkeys((*household.risk_types, *risk_types)))
+    updated = attrs.evolve(household, new_risk=True, risk_types=merged[:MAX_RISK_TYPES])
+    batch.save_household(updated)
+    batch.follow(
+        _entry(
+            "household",
+            household.id,
+            "update",
+            None,
+            None,
+            command.actor,
+            now,
+            f"risk recorded on form {investigation.form} ({investigation.id})",
+        )
+    )
+
+
+def _start(
+    batch: Batch,
+    follow_up: FollowUp,
+    investigation: Investigation,
+    household: Household,
+    actor: Actor,
+    now: pendulum.DateTime,
+) -> None:
+    source = f"form {investigation.form} ({investigation.id})"
+    if follow_up == FollowUp.KEY_INVESTIGATION:
+        if (household.id, Form.KEY) not in batch.open_investigations:
+            batch.follow(
+                _open_investigation(
+                    batch,
+                    household,
+                    Form.KEY,
+                    investigation.grid_member_id,
+                    actor,
+                    now,
+                    f"risk found on {source}",
+                )
+            )
+        key_list = batch.key_lists.get(household.village_code)
+        listed = key_list is not None and any(
+            e.household_id == household.id and e.source == KeySource.INVESTIGATION
+            for e in key_list.entries
+        )
+        if not listed:
+            batch.follow(
+                _add_to_list(
+                    batch,
+                    household,
+                    KeySource.INVESTIGATION,
+                    f"risk found on {source}",
+                    actor,
+                    now,
+                )
+            )
+        return
+
+    kind = FOLLOW_UP_CASES[follow_up]
+    lead = investigation.visited_at or now
+    proposal: c.Command
+    if follow_up == FollowUp.INCLUSION_CASE:
+        proposal = c.ProposeInclusion(
+            actor=actor,
+            household_id=household.id,
+            village_code=household.village_code,
+            first_lead_at=lead,
+            reason=f"suggested on {source}",
+        )
+    else:
+        obj = batch.open_object_by_household[household.id]
+        proposal = c.ProposeChange(
+            actor=actor,
+            object_id=obj.id,
+            kind=kind,
+            first_lead_at=lead,
+            reason=f"found on {source}",
+        )
+    batch.follow(batch.apply_internal(proposal, now))
+
+
+def _add_to_list(
+    batch: Batch,
+    household: Household,
+    source: KeySource,
+    reason: str,
+    actor: Actor,
+    now: pendulum.DateTime,
+) -> AuditEntry:
+    village = household.village_code
+    key_list = batch.key_lists.get(village)
+    if key_list is None:
+        key_list = KeyHouseholdList(village_code=village, state=START)
+        batch.key_lists[village] = key_list
+        batch.key_list_versions[village] = None
+        batch.follow(_move_list(batch, key_list, "open", actor, now, None))
+
+    if any(
+        e.household_id == household.id and e.source == source for e in key_list.entries
+    ):
+        raise InvalidInput(
+            "household_id", household.id, f"already on the list as {source}"
+        )
+    event = "add"
+    if key_list.state == KeyListState.CONFIRMED:
+        event = "add_from_investigation" if source == KeySource.INVESTIGATION else "add"
+
+    entry = KeyEntry(household.id, source, reason, now, actor.id)
+    outcome = _move_list(
+        batch, key_list, event, actor, now, f"{household.id}: {source}: {reason}"
+    )
+    key_list.entries.append(entry)
+    batch.new_key_entries.setdefault(village, []).append(entry)
+    return outcome
+
+
+def _move_list(
+    batch: Batch,
+    key_list: KeyHouseholdList,
+    event: str,
+    actor: Actor,
+    now: pendulum.DateTime,
+    reason: str | None,
+) -> AuditEntry:
+    before = key_list.state
+    after = KEY_LIST_MACHINE.fire(key_list.village_code, before, event)
+    move(key_list, after)
+    key_list.version += 1
+    key_list.updated_at = now
+    batch.touched_key_lists.add(key_list.village_code)
+    return _entry(
+        "key_household_list",
+        key_list.village_code,
+        event,
+        None if before == START else before,
+        after,
+        actor,
+        now,
+        reason,
+        version=KEY_LIST.version,
+    )
+
+
+def _entry(
+    subject_type: str,
+    subject_id: str,
+    event: str,
+    before: str | None,
+    after: str | None,
+    actor: Actor,
+    now: pendulum.DateTime,
+    reason: str | None,
+    *,
+    object_id: str | None = None,
+    version: str = INVESTIGATION.version,
+) -> AuditEntry:
+    return AuditEntry(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        event=event,
+        from_state=before,
+        to_state=after,
+        object_id=object_id,
+        object_from_state=None,
+        object_to_state=None,
+        actor_id=actor.id,
+        actor_role=actor.role,
+        actor_level=actor.level,
+        jurisdiction=actor.jurisdiction,
+        reason=reason,
+        occurred_at=now,
+        definition_version=version,
+    )
