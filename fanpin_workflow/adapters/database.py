@@ -12,9 +12,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
-from fanpin_workflow.errors import InvalidInput, StorageError
+from fanpin_workflow.errors import ConcurrencyConflict, InvalidInput, StorageError
 
 _CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+#: PostgreSQL's serialization failure and deadlock: another writer won.
+_CONFLICT_STATES = frozenset({"40001", "40P01"})
 
 #: How long a SQLite writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -59,6 +62,9 @@ def open_engine(target: str | Path, **options: Any) -> Engine:
     options.setdefault("hide_parameters", True)
     if url.get_backend_name() == "postgresql":
         options.setdefault("pool_pre_ping", True)
+        # One snapshot per transaction: a command never sees a case from
+        # before a concurrent decision and its object from after it.
+        options.setdefault("isolation_level", "REPEATABLE READ")
         return create_engine(url, **options)
 
     engine = create_engine(url, **options)
@@ -117,6 +123,11 @@ def translated_errors(target: str | None = None) -> Iterator[None]:
     except IntegrityError:
         raise
     except DBAPIError as error:
+        state = getattr(error.orig, "sqlstate", None)
+        if state in _CONFLICT_STATES:
+            raise ConcurrencyConflict(
+                "transaction", target or "database", "a concurrent write"
+            ) from error
         reason = str(error.orig).strip().splitlines()[0] if error.orig else error
         raise StorageError(f"the database failed{where}: {reason}") from error
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
 import pendulum
-from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, or_, select
 from sqlalchemy.engine import Row
 
 from fanpin_workflow.adapters.repository import chunked
@@ -91,9 +92,22 @@ class SqlAlchemyHouseholdRepository:
             for row in rows
         }
 
-    def ids_in_village(self, village_code: str) -> list[str]:
-        """The ids of every household registered in a village."""
-        query = select(households.c.id).where(households.c.village_code == village_code)
+    def with_benefit_since(self, village_code: str, since: dt.date) -> list[str]:
+        """Households of a village with a member identified for, or applying
+        for, the allowance or extreme-poverty support on or after `since`."""
+        members = household_members
+        query = (
+            select(households.c.id)
+            .join(members, members.c.household_id == households.c.id)
+            .where(
+                households.c.village_code == village_code,
+                or_(
+                    members.c.benefit_identified_on >= since,
+                    members.c.benefit_applied_on >= since,
+                ),
+            )
+            .distinct()
+        )
         return sorted(self.connection.execute(query).scalars())
 
     def owners(self, id_numbers: Collection[str]) -> dict[str, str]:

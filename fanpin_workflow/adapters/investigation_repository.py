@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
 from fanpin_workflow.adapters.repository import _VersionedRepository, chunked
@@ -66,6 +66,25 @@ class SqlAlchemyInvestigationRepository(_VersionedRepository):
             .order_by(self.table.c.assigned_at, self.table.c.id)
         )
         return [self._load(row) for row in rows]
+
+    def last_recorded(
+        self, household_ids: Collection[str], form: Form
+    ) -> dict[str, Any]:
+        """When each household's latest investigation on `form` was recorded."""
+        found: dict[str, Any] = {}
+        table = self.table
+        for chunk in chunked(household_ids):
+            rows = self.connection.execute(
+                select(table.c.household_id, func.max(table.c.recorded_at))
+                .where(
+                    table.c.household_id.in_(chunk),
+                    table.c.form == form,
+                    table.c.state == "recorded",
+                )
+                .group_by(table.c.household_id)
+            )
+            found.update({household: at for household, at in rows})
+        return found
 
     def open_for_households(
         self, household_ids: Collection[str]

@@ -284,6 +284,16 @@ class SqlAlchemyAuditTrail:
             )
         )
 
+    def after(self, sequence: int, limit: int) -> list[AuditEntry]:
+        """Up to `limit` entries with a sequence number above `sequence`."""
+        rows = self.connection.execute(
+            select(self.table)
+            .where(self.table.c.sequence > sequence)
+            .order_by(self.table.c.sequence)
+            .limit(limit)
+        )
+        return [_load_entry(row) for row in rows]
+
     def count(self) -> int:
         """How many entries the trail holds."""
         return int(

@@ -24,7 +24,8 @@ from fanpin_workflow.cli.describe import workflow_tables
 from fanpin_workflow.cli.render import render_summary
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.errors import FanpinError
-from fanpin_workflow.simulation.campaign import SimulationConfig, simulate
+from fanpin_workflow.simulation.campaign import simulate
+from fanpin_workflow.simulation.config import SimulationConfig
 from fanpin_workflow.simulation.summary import summarize
 
 _DEFAULTS = SimulationConfig()
@@ -117,7 +118,9 @@ def simulate_command(
         f"in {elapsed:.1f} s."
     )
     console.print(
-        f"Commands carried out: {result.commands_carried_out:,} "
+        f"Commands carried out: {result.commands_carried_out:,}; entries written "
+        f"by the follow-ups they started: {result.follow_up_entries:,}; "
+        f"together {result.commands_carried_out + result.follow_up_entries:,} "
         f"(cases started: {result.cases_started:,})."
     )
     _summary(database, console)

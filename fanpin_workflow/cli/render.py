@@ -60,6 +60,30 @@ def render_summary(summary: CampaignSummary, console: Console) -> None:
         cases.add_row(f"returns {level}", f"{count:,}")
     console.print(cases)
 
+    work = Table(title="Households, forms and key households")
+    work.add_column("figure")
+    work.add_column("count", justify="right")
+    work.add_row("households registered", f"{summary.households:,}")
+    for form, by_state in summary.investigations.items():
+        done = by_state.get("recorded", 0)
+        open_ = sum(by_state.values()) - done
+        work.add_row(f"forms {form} recorded / open", f"{done:,} / {open_:,}")
+    for state, count in summary.key_lists.items():
+        work.add_row(f"key-household lists {state}", f"{count:,}")
+    work.add_row("key households listed", f"{summary.key_households:,}")
+    checked = summary.eliminations
+    if checked is not None:
+        work.add_row("risk eliminations determined", f"{checked.determined:,}")
+        work.add_row(
+            "  of them eligible when re-checked from storage",
+            f"{checked.eligible_on_recheck:,}",
+        )
+        work.add_row(
+            "  of them no-labour safety-net households",
+            f"{checked.safety_net_eliminated:,}",
+        )
+    console.print(work)
+
     console.print(f"audit rows: {summary.audit_rows:,}")
     console.print(
         "objects whose state is not where their audit trail ends: "

@@ -50,6 +50,15 @@ IdFactory = Callable[[str], str]
 _DECISIONS = frozenset({CaseEvent.APPROVE_AT_COUNTY, CaseEvent.DECLINE_AT_COUNTY})
 
 
+@attrs.frozen
+class BatchOutcome:
+    """What a batch wrote: one entry per command, in order, and the entries of
+    the steps those commands started (forms, cases, list changes)."""
+
+    entries: list[AuditEntry]
+    follow_ups: list[AuditEntry]
+
+
 class Batch:
     """The records one batch works on, as loaded and as changed."""
 
@@ -80,6 +89,7 @@ class Batch:
         self.key_list_versions: dict[str, int | None] = {}
         self.new_key_entries: dict[str, list[KeyEntry]] = {}
         self.touched_key_lists: set[str] = set()
+        self.key_recorded_at: dict[str, pendulum.DateTime] = {}
 
         self.objects: dict[str, MonitoringObject] = {}
         self.cases: dict[str, ApprovalCase] = {}
@@ -90,8 +100,8 @@ class Batch:
         self.entries: list[AuditEntry] = []
         self.recorded: dict[str, AuditEntry] = {}
 
-    def run(self) -> list[AuditEntry]:
-        """Apply every command and write the result; return one entry each.
+    def run(self) -> BatchOutcome:
+        """Apply every command and write the result.
 
         Raises:
             BatchRefused: a command of a batch of several was refused.
@@ -109,7 +119,11 @@ class Batch:
                 raise BatchRefused(index, error) from error
 
         written = {id(e): w for e, w in zip(self.entries, self._write(), strict=True)}
-        return [written.get(id(entry), entry) for entry in results]
+        primary = {id(entry) for entry in results}
+        return BatchOutcome(
+            entries=[written.get(id(entry), entry) for entry in results],
+            follow_ups=[written[id(e)] for e in self.entries if id(e) not in primary],
+        )
 
     def _preload(self) -> None:
         request_ids = {c.request_id for c in self.commands if c.request_id}
@@ -152,7 +166,9 @@ class Batch:
         }
         self.load_households(eliminating)
 
+        # Proposals, and forms whose follow-ups may propose, need open cases.
         proposed = {c.object_id for c in self.commands if isinstance(c, ProposeChange)}
+        proposed |= {obj.id for obj in self.open_object_by_household.values()}
         for object_id, case in self.uow.cases.open_for_objects(proposed).items():
             self.open_case_by_object[object_id] = self.cases.setdefault(case.id, case)
 

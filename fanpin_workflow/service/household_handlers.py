@@ -56,7 +56,12 @@ if TYPE_CHECKING:
 
 
 def preload(batch: Batch) -> set[str]:
-    """Load what the batch's household commands need; return their households."""
+    """Load what the batch's household commands need.
+
+    Returns every household the commands are about, whose monitoring
+    objects the batch then loads; facts are loaded only where a command
+    reads them (a visit does not).
+    """
     commands = batch.commands
     investigation_ids = {
         command.investigation_id
@@ -66,7 +71,14 @@ def preload(batch: Batch) -> set[str]:
     for investigation in batch.uow.investigations.get_many(investigation_ids).values():
         batch.track_investigation(investigation)
 
-    household_ids = {i.household_id for i in batch.investigations.values()}
+    recording = {
+        command.investigation_id
+        for command in commands
+        if isinstance(command, h.RecordFindings)
+    }
+    household_ids = {
+        i.household_id for i in batch.investigations.values() if i.id in recording
+    }
     household_ids |= {
         command.household.id
         for command in commands
@@ -83,6 +95,9 @@ def preload(batch: Batch) -> set[str]:
         household_ids
     ).values():
         batch.track_investigation(investigation)
+    batch.key_recorded_at.update(
+        batch.uow.investigations.last_recorded(household_ids, Form.KEY)
+    )
 
     numbers = {
         member.id_number
@@ -97,11 +112,13 @@ def preload(batch: Batch) -> set[str]:
         for command in commands
         if isinstance(command, h.AddKeyHousehold | h.ConfirmKeyHouseholdList)
     }
-    villages |= {i.village_code for i in batch.investigations.values()}
+    villages |= {
+        i.village_code for i in batch.investigations.values() if i.id in recording
+    }
     for key_list in batch.uow.key_lists.get_many(villages).values():
         batch.key_lists[key_list.village_code] = key_list
         batch.key_list_versions[key_list.village_code] = key_list.version
-    return household_ids
+    return household_ids | {i.household_id for i in batch.investigations.values()}
 
 
 def register(
@@ -209,9 +226,19 @@ def record(
     household = batch.households[investigation.household_id]
     if findings.risk_found:
         _note_risk(batch, household, findings.risk_types, investigation, command, now)
-    for follow_up in follow_ups(investigation.form, findings, object_state):
-        _start(batch, follow_up, investigation, household, command.actor, now)
-    return entry
+    notes = [
+        note
+        for follow_up in follow_ups(investigation.form, findings, object_state)
+        if (
+            note := _start(
+                batch, follow_up, investigation, household, command.actor, now
+            )
+        )
+    ]
+    if investigation.form == Form.KEY:
+        batch.key_recorded_at[household.id] = now
+    # A follow-up left out is said in the entry, never dropped in silence.
+    return attrs.evolve(entry, reason="; ".join(notes)) if notes else entry
 
 
 def add_key_household(
@@ -245,14 +272,17 @@ def confirm_key_list(
     """Confirm a village's list, once every mandatory household is on it."""
     village = command.village_code
     check_acts_for(command.actor, Level.VILLAGE, village, "confirm key households")
-    key_list = batch.key_lists.get(village)
-    if key_list is None:
-        raise NotFound("key-household list of village", village)
+    key_list = batch.key_lists.get(village) or _open_list(
+        batch, village, command.actor, now
+    )
     batch.check_version(
         "key-household list", village, key_list.version, command.expected_version
     )
 
-    ids = set(batch.uow.households.ids_in_village(village))
+    # Only households with a benefit date on or after the rule's start can
+    # be named by the mandatory rule; the rule itself then decides.
+    since = batch.policy.mandatory_key_since
+    ids = set(batch.uow.households.with_benefit_since(village, since))
     ids |= {i for i, hh in batch.households.items() if hh.village_code == village}
     batch.load_households(ids)
     check_mandatory_present(
@@ -366,9 +396,14 @@ def _start(
     household: Household,
     actor: Actor,
     now: pendulum.DateTime,
-) -> None:
+) -> str | None:
+    """Start a follow-up; return why it was left out, if it was."""
     source = f"form {investigation.form} ({investigation.id})"
     if follow_up == FollowUp.KEY_INVESTIGATION:
+        covered = batch.key_recorded_at.get(household.id)
+        lead = investigation.visited_at or now
+        if covered is not None and covered >= lead:
+            return f"no new 2-4: one was recorded on {covered.to_date_string()}"
         if (household.id, Form.KEY) not in batch.open_investigations:
             batch.follow(
                 _open_investigation(
@@ -397,9 +432,13 @@ def _start(
                     now,
                 )
             )
-        return
+        return None
 
     kind = FOLLOW_UP_CASES[follow_up]
+    obj = batch.open_object_by_household.get(household.id)
+    open_case = batch.open_case_by_object.get(obj.id) if obj else None
+    if open_case is not None:
+        return f"no {kind} case: case {open_case.id} is open on the object"
     lead = investigation.visited_at or now
     proposal: c.Command
     if follow_up == FollowUp.INCLUSION_CASE:
@@ -411,7 +450,7 @@ def _start(
             reason=f"suggested on {source}",
         )
     else:
-        obj = batch.open_object_by_household[household.id]
+        assert obj is not None
         proposal = c.ProposeChange(
             actor=actor,
             object_id=obj.id,
@@ -420,6 +459,7 @@ def _start(
             reason=f"found on {source}",
         )
     batch.follow(batch.apply_internal(proposal, now))
+    return None
 
 
 def _add_to_list(
@@ -431,12 +471,7 @@ def _add_to_list(
     now: pendulum.DateTime,
 ) -> AuditEntry:
     village = household.village_code
-    key_list = batch.key_lists.get(village)
-    if key_list is None:
-        key_list = KeyHouseholdList(village_code=village, state=START)
-        batch.key_lists[village] = key_list
-        batch.key_list_versions[village] = None
-        batch.follow(_move_list(batch, key_list, "open", actor, now, None))
+    key_list = batch.key_lists.get(village) or _open_list(batch, village, actor, now)
 
     if any(
         e.household_id == household.id and e.source == source for e in key_list.entries
@@ -455,6 +490,17 @@ def _add_to_list(
     key_list.entries.append(entry)
     batch.new_key_entries.setdefault(village, []).append(entry)
     return outcome
+
+
+def _open_list(
+    batch: Batch, village: str, actor: Actor, now: pendulum.DateTime
+) -> KeyHouseholdList:
+    """Start a village's list, empty, in draft."""
+    key_list = KeyHouseholdList(village_code=village, state=START)
+    batch.key_lists[village] = key_list
+    batch.key_list_versions[village] = None
+    batch.follow(_move_list(batch, key_list, "open", actor, now, None))
+    return key_list
 
 
 def _move_list(

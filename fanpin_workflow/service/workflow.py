@@ -41,7 +41,12 @@ from fanpin_workflow.errors import (
     NotFound,
 )
 from fanpin_workflow.service import commands as c
-from fanpin_workflow.service.handlers import Batch, IdFactory, check_same_request
+from fanpin_workflow.service.handlers import (
+    Batch,
+    BatchOutcome,
+    IdFactory,
+    check_same_request,
+)
 from fanpin_workflow.service.household_methods import HouseholdMethods
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -133,9 +138,20 @@ class Workflow(HouseholdMethods):
     def handle_many(self, batch: Sequence[c.Command]) -> list[AuditEntry]:
         """Carry out commands in order, in one transaction, all or nothing.
 
+        Returns one audit entry per command; `handle_batch` also returns the
+        entries of the follow-ups the commands started.
+
         Raises:
             BatchRefused: a command was refused; the batch wrote nothing.
             ConcurrencyConflict: another writer won; retry the batch.
+        """
+        return self.handle_batch(batch).entries
+
+    def handle_batch(self, batch: Sequence[c.Command]) -> BatchOutcome:
+        """Like `handle_many`, returning the follow-ups' entries too.
+
+        A retried batch that was already carried out returns the entries
+        recorded then, and no follow-ups (they were reported the first time).
         """
         if not isinstance(batch, Sequence) or isinstance(batch, str):
             raise InvalidInput("batch", type(batch).__name__, "a list of commands")
@@ -145,7 +161,7 @@ class Workflow(HouseholdMethods):
                     f"batch[{index}]", type(command).__name__, "a fanpin command"
                 )
         if not batch:
-            return []
+            return BatchOutcome([], [])
         try:
             return self._run(batch)
         except FanpinError:
@@ -154,9 +170,9 @@ class Workflow(HouseholdMethods):
             retried = self._already_done(batch)
             if retried is None:
                 raise
-            return retried
+            return BatchOutcome(retried, [])
 
-    def _run(self, batch: Sequence[c.Command]) -> list[AuditEntry]:
+    def _run(self, batch: Sequence[c.Command]) -> BatchOutcome:
         with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:
             work = Batch(
                 uow,
@@ -167,13 +183,13 @@ class Workflow(HouseholdMethods):
                 new_id=self.id_factory,
             )
             try:
-                entries = work.run()
+                outcome = work.run()
                 uow.commit()
             except IntegrityError as error:
                 raise ConcurrencyConflict(
                     "batch", f"of {len(batch)}", f"a uniqueness rule: {error.orig}"
                 ) from error
-            return entries
+            return outcome
 
     def _already_done(self, batch: Sequence[c.Command]) -> list[AuditEntry] | None:
         """Entries of a batch a concurrent retry already carried out, if all were."""
@@ -457,6 +473,19 @@ class Workflow(HouseholdMethods):
         check_id("subject_id", subject_id)
         with self._reading() as uow:
             return uow.audit.for_subject(subject_type, subject_id)
+
+    def changes_since(self, sequence: int, *, limit: int = 1000) -> list[AuditEntry]:
+        """The audit trail after a sequence number, oldest first: a change feed.
+
+        Pass the last sequence number seen (0 at first) to read what every
+        command, including the follow-ups it started, has written since.
+        """
+        if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
+            raise InvalidInput("sequence", sequence, "must be a whole number >= 0")
+        if not isinstance(limit, int) or not 1 <= limit <= 10_000:
+            raise InvalidInput("limit", limit, "a page holds 1 to 10,000 entries")
+        with self._reading() as uow:
+            return uow.audit.after(sequence, limit)
 
     def audit_trail(self, object_id: str) -> list[AuditEntry]:
         """Every audit entry of one monitoring object, oldest first."""

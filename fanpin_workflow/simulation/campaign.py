@@ -1,10 +1,15 @@
 """Simulate a county's campaign window on a virtual clock, through the engine.
 
-Households are investigated over the investigation stage; those found at
-risk get a case that moves through deliberation, public notice, township
-review and county determination with random but plausible delays, and is
-sometimes returned. Every step is a real command of the engine, issued in
-batches of one hourly slot each; nothing is written behind its back.
+On 1 May every household is registered and the objects monitored before
+the campaign are imported. In the preparation stage each village builds and
+confirms its key-household list. Over the investigation stage every
+household is visited on its form; what the forms find goes through the
+engine's own follow-ups (a 2-4 form, an inclusion, relabel or rollback
+case), and villages propose eliminations and clear-outs of monitored
+households using the policy rules. Cases move through deliberation, notice,
+township review and county determination with random but plausible delays,
+and are sometimes returned. Every step is a command of the engine, sent in
+one batch per hourly slot; nothing is written behind its back.
 """
 
 from __future__ import annotations
@@ -12,92 +17,46 @@ from __future__ import annotations
 import heapq
 import random
 from collections.abc import Callable, Sequence
-from enum import StrEnum
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
 import pendulum
 
-from fanpin_workflow.domain.approval import CaseKind, Level
+from fanpin_workflow.domain.approval import CaseEvent, CaseKind
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, VirtualClock
-from fanpin_workflow.domain.jurisdiction import Actor, township_of
+from fanpin_workflow.domain.household import Household
+from fanpin_workflow.domain.household_terms import HouseholdType, RiskType
+from fanpin_workflow.domain.investigation import Form, form_for
+from fanpin_workflow.domain.jurisdiction import Actor
+from fanpin_workflow.domain.key_households import KeySource
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.model import AuditEntry
+from fanpin_workflow.domain.policy.category import monitoring_category
+from fanpin_workflow.domain.policy.developmental import has_developmental_measure
+from fanpin_workflow.domain.policy.elimination import elimination_unmet
+from fanpin_workflow.domain.policy.income import per_capita_net_income
+from fanpin_workflow.domain.policy.key_households import must_be_key_household
 from fanpin_workflow.errors import InvalidInput
 from fanpin_workflow.service import commands as c
+from fanpin_workflow.service import household_commands as h
 from fanpin_workflow.service.workflow import Workflow
-from fanpin_workflow.simulation.county import (
-    County,
-    HouseholdType,
-    build_county,
-    within,
+from fanpin_workflow.simulation.actors import Cast
+from fanpin_workflow.simulation.cases import CaseDriver
+from fanpin_workflow.simulation.config import (
+    FIRST_HOUR,
+    LAST_HOUR,
+    SimulationConfig,
 )
+from fanpin_workflow.simulation.county import County, build_county
+from fanpin_workflow.simulation.households import HouseholdFactory
 
-#: Working hours in which the simulated cadres act, one slot per hour.
-FIRST_HOUR, LAST_HOUR = 8, 17
+#: Households registered per batch on the first morning.
+REGISTRATION_BATCH = 2_000
 
-
-@attrs.frozen
-class SimulationConfig:
-    """Sizes, seed and rates of one simulated campaign."""
-
-    households: int = attrs.field(default=40_000, validator=within(1, 2_000_000))
-    townships: int = attrs.field(default=12, validator=within(1, 999))
-    villages_per_township: int = attrs.field(default=16, validator=within(1, 799))
-    seed: int = 2024
-    year: int = attrs.field(default=2024, validator=within(2020, 2100))
-    #: Chance that investigating a household of each type starts a case.
-    inclusion_risk: dict[HouseholdType, float] = attrs.field(
-        factory=lambda: {HouseholdType.ORDINARY: 0.012, HouseholdType.EXITED: 0.04}
-    )
-    elimination_share: float = 0.35
-    clear_out_share: float = 0.01
-    relabel_share: float = 0.05
-    rollback_share: float = 0.02
-    township_return_rate: float = 0.06
-    county_return_rate: float = 0.04
-    county_decline_rate: float = 0.03
-
-    @property
-    def start(self) -> pendulum.DateTime:
-        """The first instant simulated: 1 May, 08:00 in the campaign's zone."""
-        return pendulum.datetime(self.year, 5, 1, FIRST_HOUR, tz=CAMPAIGN_ZONE)
-
-    @property
-    def end(self) -> pendulum.DateTime:
-        """The last slot simulated: 30 June, 17:00."""
-        return pendulum.datetime(self.year, 6, 30, LAST_HOUR, tz=CAMPAIGN_ZONE)
-
-    @property
-    def investigation(self) -> tuple[pendulum.DateTime, pendulum.DateTime]:
-        """The investigation stage: 10 May to the end of 10 June."""
-        first = pendulum.datetime(self.year, 5, 10, FIRST_HOUR, tz=CAMPAIGN_ZONE)
-        last = pendulum.datetime(self.year, 6, 10, LAST_HOUR, tz=CAMPAIGN_ZONE)
-        return first, last
-
-
-class Step(StrEnum):
-    """The next thing a simulated case waits for."""
-
-    PROPOSE = "propose"
-    DELIBERATE = "deliberate"
-    PUBLISH = "publish"
-    SUBMIT = "submit"
-    TOWNSHIP = "township"
-    COUNTY = "county"
-
-
-@attrs.define
-class _Case:
-    """What the simulator knows of one case it drives."""
-
-    kind: CaseKind
-    household_id: str
-    village_code: str
-    first_lead_at: pendulum.DateTime
-    object_id: str | None = None
-    case_id: str | None = None
-    outcome: type[c.CaseCommand] | None = None
+#: What a queued action does: build its commands, then react to their entries.
+Commands = Callable[[], list[c.Command]]
+Done = Callable[[list[AuditEntry], pendulum.DateTime], None]
 
 
 @attrs.frozen
@@ -106,6 +65,7 @@ class SimulationResult:
 
     database: str
     commands_carried_out: int
+    follow_up_entries: int
     cases_started: int
     county: County
 
@@ -118,10 +78,11 @@ class CampaignSimulation:
 
     def __init__(
         self, workflow: Workflow, clock: VirtualClock, config: SimulationConfig
-    ):
+    ) -> None:
         self.workflow = workflow
         self.clock = clock
         self.config = config
+        self.policy = workflow.policy
         self.rng = random.Random(config.seed)
         self.county = build_county(
             households=config.households,
@@ -129,23 +90,32 @@ class CampaignSimulation:
             villages_per_township=config.villages_per_township,
             seed=config.seed,
         )
-        self.queue: list[tuple[pendulum.DateTime, int, _Case, Step]] = []
+        self.cast = Cast(self.county)
+        self.queue: list[tuple[pendulum.DateTime, int, Commands, Done]] = []
         self._sequence = 0
         self.carried_out = 0
-        self.cases_started = 0
-        self.county_actors = (
-            Actor(
-                "county-reviewer-1", "county_reviewer", Level.COUNTY, self.county.code
-            ),
-            Actor(
-                "county-reviewer-2", "county_reviewer", Level.COUNTY, self.county.code
-            ),
-        )
+        self.follow_ups = 0
+
+        self.households: dict[str, Household] = {}
+        self.object_of: dict[str, str] = {}
+        self.monitored_since: dict[str, pendulum.DateTime] = {}
+        self.object_state: dict[str, str] = {}
+        self.key_listed: set[str] = set()
+        self.form_of: dict[str, Form] = {}
+        self.cases = CaseDriver(self)
+
+    @property
+    def cases_started(self) -> int:
+        """How many approval cases the run opened."""
+        return self.cases.started
 
     def run(self, on_slot: ProgressHook | None = None) -> None:
-        """Import the objects monitored before the campaign, then run every slot."""
-        objects = self._import_existing()
-        self._investigate(objects)
+        """Register, import, plan the stages, then carry out every slot."""
+        self.clock.set(self.config.start)
+        self._register()
+        self._import_existing()
+        self._plan_key_lists()
+        self._plan_investigations()
 
         slot = self.config.start
         while slot <= self.config.end:
@@ -157,196 +127,332 @@ class CampaignSimulation:
                 on_slot(slot, len(due))
             slot = _next_slot(slot)
 
-    def _import_existing(self) -> dict[str, str]:
-        self.clock.set(self.config.start)
-        states = {
-            HouseholdType.MONITORED: ObjectState.INCLUDED,
-            HouseholdType.ELIMINATED: ObjectState.RISK_ELIMINATED,
-        }
-        commands = [
-            c.ImportMonitoringObject(
-                actor=self.county_actors[0],
-                household_id=household.id,
-                village_code=household.village_code,
-                state=states[household.type],
-            )
-            for household in self.county.households
-            if household.type in states
-        ]
-        entries = self._handle(commands)
-        return {
-            command.household_id: str(entry.object_id)
-            for command, entry in zip(commands, entries, strict=True)
-        }
+    # -- the first morning --------------------------------------------------
 
-    def _investigate(self, objects: dict[str, str]) -> None:
-        """Draw each household's visit and whether it starts a case."""
-        config, rng = self.config, self.rng
-        first, last = config.investigation
-        span_hours = int((last - first).total_hours())
-
+    def _register(self) -> None:
+        factory = HouseholdFactory(random.Random(self.config.seed + 1))
+        commands: list[c.Command] = []
         for household in self.county.households:
-            visited = first.add(hours=rng.randrange(span_hours))
-            kind = self._finding(household.type)
-            if kind is None:
-                continue
-            case = _Case(
-                kind=kind,
-                household_id=household.id,
-                village_code=household.village_code,
-                first_lead_at=visited,
-                object_id=objects.get(household.id),
+            facts = factory.household(
+                household.id, household.village_code, household.type.programme
             )
-            self._schedule(case, Step.PROPOSE, self._later(visited, 0, 1))
+            self.households[facts.id] = facts
+            commands.append(
+                h.RegisterHousehold(
+                    actor=self.cast.officer(facts.village_code), household=facts
+                )
+            )
+        for start in range(0, len(commands), REGISTRATION_BATCH):
+            self.handle(commands[start : start + REGISTRATION_BATCH])
 
-    def _finding(self, household_type: HouseholdType) -> CaseKind | None:
-        config, draw = self.config, self.rng.random()
-        if household_type in config.inclusion_risk:
-            risky = draw < config.inclusion_risk[household_type]
-            return CaseKind.INCLUSION if risky else None
-        if household_type == HouseholdType.MONITORED:
-            if draw < config.clear_out_share:
-                return CaseKind.CLEAR_OUT
-            if draw < config.clear_out_share + config.elimination_share:
-                return CaseKind.RISK_ELIMINATION
-            return None
-        if draw < config.rollback_share:
-            return CaseKind.ROLLBACK
-        if draw < config.rollback_share + config.relabel_share:
-            return CaseKind.RELABEL
+    def _import_existing(self) -> None:
+        start = self.config.start
+        commands = []
+        for household in self.county.households:
+            state = household.type.object_state
+            if state is None:
+                continue
+            # Monitored for 3 to 24 months before the campaign.
+            since = start.subtract(days=self.rng.randint(90, 730))
+            commands.append(
+                c.ImportMonitoringObject(
+                    actor=self.cast.county_reviewer(0),
+                    household_id=household.id,
+                    village_code=household.village_code,
+                    state=state,
+                    monitored_since=since,
+                )
+            )
+        for command, entry in zip(commands, self.handle(commands), strict=True):
+            assert entry.object_id is not None and command.monitored_since
+            self.object_of[command.household_id] = entry.object_id
+            self.monitored_since[entry.object_id] = command.monitored_since
+            self.object_state[entry.object_id] = command.state
+
+    # -- preparation: key-household lists ----------------------------------
+
+    def _plan_key_lists(self) -> None:
+        """Each village lists its key households between 6 and 9 May."""
+        year = self.config.year
+        by_village: dict[str, list[Household]] = {}
+        for household in self.households.values():
+            by_village.setdefault(household.village_code, []).append(household)
+
+        for village, households in sorted(by_village.items()):
+            day = pendulum.datetime(year, 5, self.rng.randint(6, 8), tz=CAMPAIGN_ZONE)
+            entries = []
+            for household in households:
+                source_reason = self._key_reason(household)
+                if source_reason is not None:
+                    entries.append((household.id, *source_reason))
+                    self.key_listed.add(household.id)
+            officer = self.cast.officer(village)
+            adds: list[c.Command] = [
+                h.AddKeyHousehold(
+                    actor=officer,
+                    village_code=village,
+                    household_id=household_id,
+                    source=source,
+                    reason=reason,
+                )
+                for household_id, source, reason in entries
+            ]
+            confirm = h.ConfirmKeyHouseholdList(actor=officer, village_code=village)
+            self.schedule(_working_slot(day.add(hours=9)), _constant(adds), _ignore)
+            confirm_at = pendulum.datetime(year, 5, 9, 16, tz=CAMPAIGN_ZONE)
+            self.schedule(confirm_at, _constant([confirm]), _ignore)
+
+    def _key_reason(self, household: Household) -> tuple[KeySource, str] | None:
+        if must_be_key_household(household, self.policy):
+            return KeySource.VILLAGE_KNOWLEDGE, "new subsistence allowance since 2023"
+        low = per_capita_net_income(household) < self.policy.monitoring_line
+        ordinary = household.type != HouseholdType.MONITORED
+        if ordinary and low and self.rng.random() < self.config.reference_share:
+            return KeySource.REFERENCE_LIST, "low_income"
+        if self.rng.random() < self.config.self_declared_share:
+            return KeySource.SELF_DECLARED, "declared hardship at the village office"
         return None
 
-    def _carry_out(
-        self, due: list[tuple[_Case, Step]], slot: pendulum.DateTime
-    ) -> None:
-        commands = [self._command(case, step) for case, step in due]
-        entries = self._handle(commands)
-        for (case, step), entry in zip(due, entries, strict=True):
-            self._after(case, step, entry, slot)
+    # -- investigation ------------------------------------------------------
 
-    def _handle(self, commands: Sequence[c.Command]) -> list[AuditEntry]:
-        entries = self.workflow.handle_many(commands)
-        self.carried_out += len(entries)
-        return entries
+    def _plan_investigations(self) -> None:
+        first, last = self.config.investigation
+        span_hours = int((last - first).total_hours())
+        for household in self.county.households:
+            day = _working_slot(first.add(hours=self.rng.randrange(span_hours)))
+            forms: list[Form | None] = [None]
+            if household.id in self.key_listed:
+                forms.append(Form.KEY)
+            for form in forms:
+                self._plan_assignment(household.id, household.village_code, form, day)
 
-    def _command(self, case: _Case, step: Step) -> c.Command:
-        village = Actor(
-            f"info-officer-{case.village_code}",
-            "information_officer",
-            Level.VILLAGE,
-            case.village_code,
-        )
-        if step == Step.PROPOSE:
-            self.cases_started += 1
-            reason = _PROPOSAL_REASONS.get(case.kind)
-            if case.kind == CaseKind.INCLUSION:
-                return c.ProposeInclusion(
-                    actor=village,
-                    household_id=case.household_id,
-                    village_code=case.village_code,
-                    first_lead_at=case.first_lead_at,
-                )
-            assert case.object_id is not None
-            return c.ProposeChange(
-                actor=village,
-                object_id=case.object_id,
-                kind=case.kind,
-                first_lead_at=case.first_lead_at,
-                reason=reason,
-            )
-
-        assert case.case_id is not None and case.outcome is not None
-        if step in (Step.DELIBERATE, Step.PUBLISH, Step.SUBMIT):
-            actor = village
-        elif step == Step.TOWNSHIP:
-            township = township_of(case.village_code)
-            actor = Actor(
-                f"township-reviewer-{township}",
-                "township_reviewer",
-                Level.TOWNSHIP,
-                township,
-            )
-        else:
-            actor = self.rng.choice(self.county_actors)
-        needs_reason = case.outcome in _RETURNS
-        return case.outcome(
-            actor=actor,
-            case_id=case.case_id,
-            reason=_RETURNS.get(case.outcome) if needs_reason else None,
-        )
-
-    def _after(
-        self, case: _Case, step: Step, entry: AuditEntry, slot: pendulum.DateTime
-    ) -> None:
-        """Schedule what the case waits for next, drawing the decisions."""
-        config, rng = self.config, self.rng
-        if step == Step.PROPOSE:
-            case.case_id, case.object_id = entry.case_id, entry.object_id
-            self._next(case, Step.DELIBERATE, c.Deliberate, self._later(slot, 0, 3))
-        elif step == Step.DELIBERATE:
-            self._next(case, Step.PUBLISH, c.PublishNotice, self._later(slot, 0, 1))
-        elif step == Step.PUBLISH:
-            notice = self.workflow.settings.notice_days
-            due = self._later(slot.add(days=notice), 0, 1)
-            self._next(case, Step.SUBMIT, c.SubmitToTownship, due)
-        elif step == Step.SUBMIT or case.outcome is c.ReturnToTownship:
-            returned = rng.random() < config.township_return_rate
-            outcome = c.ReturnToVillage if returned else c.ApproveAtTownship
-            self._next(case, Step.TOWNSHIP, outcome, self._later(slot, 1, 3))
-        elif case.outcome is c.ReturnToVillage:
-            self._next(case, Step.DELIBERATE, c.Deliberate, self._later(slot, 1, 3))
-        elif case.outcome is c.ApproveAtTownship:
-            due = self._later(slot, 1, 3)
-            self._next(case, Step.COUNTY, self._county_outcome(case), due)
-
-    def _county_outcome(self, case: _Case) -> type[c.CaseCommand]:
-        config, draw = self.config, self.rng.random()
-        if draw < config.county_return_rate:
-            return c.ReturnToTownship
-        declinable = case.kind == CaseKind.INCLUSION
-        if declinable and draw < config.county_return_rate + config.county_decline_rate:
-            return c.DeclineAtCounty
-        return c.ApproveAtCounty
-
-    def _next(
+    def _plan_assignment(
         self,
-        case: _Case,
-        step: Step,
-        outcome: type[c.CaseCommand],
+        household_id: str,
+        village: str,
+        form: Form | None,
         when: pendulum.DateTime,
     ) -> None:
-        case.outcome = outcome
-        self._schedule(case, step, when)
+        command = h.AssignInvestigation(
+            actor=self.cast.officer(village),
+            household_id=household_id,
+            grid_member_id=self.cast.grid_member_id(household_id, village),
+            form=form,
+        )
 
-    def _schedule(self, case: _Case, step: Step, when: pendulum.DateTime) -> None:
+        def assigned(entries: list[AuditEntry], slot: pendulum.DateTime) -> None:
+            chosen = form or form_for(
+                self.households[household_id].type,
+                self.object_state.get(self.object_of.get(household_id, "")),
+            )
+            self._schedule_visit(entries[0].subject_id, household_id, chosen, slot)
+
+        self.schedule(when, lambda: [command], assigned)
+
+    def _schedule_visit(
+        self,
+        investigation_id: str,
+        household_id: str,
+        form: Form,
+        after: pendulum.DateTime,
+    ) -> None:
+        self.form_of[investigation_id] = form
+        village = self.households[household_id].village_code
+        member = self.cast.grid_member(household_id, village)
+
+        def visited(entries: list[AuditEntry], slot: pendulum.DateTime) -> None:
+            self.schedule(
+                self.later(slot, 0, 1),
+                lambda: self._record(investigation_id, household_id, member),
+                lambda e, s: self._recorded(household_id, e, s),
+            )
+
+        self.schedule(
+            self.later(after, 0, 2),
+            lambda: [h.RecordVisit(actor=member, investigation_id=investigation_id)],
+            visited,
+        )
+
+    def _record(
+        self, investigation_id: str, household_id: str, member: Actor
+    ) -> list[c.Command]:
+        household = self.households[household_id]
+        form = self.form_of[investigation_id]
+        object_id = self.object_of.get(household_id)
+        state = self.object_state.get(object_id) if object_id else None
+        commands: list[c.Command] = []
+        findings: dict[str, object] = {}
+
+        if form == Form.KEY:
+            if household.new_risk:
+                household = self._shock(household)
+                commands.append(
+                    h.RegisterHousehold(
+                        actor=self.cast.officer(household.village_code),
+                        household=household,
+                        note="income and expenses collected on form 2-4",
+                    )
+                )
+            at_risk = monitoring_category(household, self.policy) is not None
+            findings = {
+                "judgement": "at_risk" if at_risk else "not_at_risk",
+                "suggestion": "include" if at_risk else "no_action",
+            }
+        elif form == Form.MONITORED:
+            findings = {"developmental_in_place": has_developmental_measure(household)}
+        else:
+            findings = self._screen(household, state)
+
+        commands.append(
+            h.RecordFindings(
+                actor=member, investigation_id=investigation_id, findings=findings
+            )
+        )
+        return commands
+
+    def _screen(self, household: Household, state: str | None) -> dict[str, object]:
+        """Findings of a 2-1 or 2-3 form, drawn at the configured rates."""
+        config, draw = self.config, self.rng.random()
+        findings: dict[str, object] = {}
+        if state == ObjectState.RISK_ELIMINATED:
+            if draw < config.rollback_share:
+                return {"elimination_correct": False}
+            findings["elimination_correct"] = True
+            risky = draw < config.rollback_share + config.relabel_share
+        else:
+            risky = draw < config.inclusion_risk[household.type]
+        if risky:
+            risks = self.rng.sample(_SCREEN_RISKS, self.rng.randint(1, 2))
+            findings.update(risk_found=True, risk_types=[str(r) for r in risks])
+            merged = tuple(dict.fromkeys((*household.risk_types, *risks)))[:5]
+            self.households[household.id] = attrs.evolve(
+                household, new_risk=True, risk_types=merged
+            )
+        return findings
+
+    def _shock(self, household: Household) -> Household:
+        """What a 2-4 form finds at a household in trouble: lower income."""
+        factor = Decimal(self.rng.randint(20, 60)) / 100
+        wage = (household.wage_income * factor).quantize(Decimal(1))
+        illness = RiskType.ILLNESS in household.risk_types
+        expenses = household.compliant_expenses + (
+            self.rng.randint(3000, 30000) if illness else 0
+        )
+        changed = attrs.evolve(household, wage_income=wage, compliant_expenses=expenses)
+        self.households[household.id] = changed
+        return changed
+
+    def _recorded(
+        self, household_id: str, entries: list[AuditEntry], slot: pendulum.DateTime
+    ) -> None:
+        """After a 2-2 form the village may propose elimination or clear-out."""
+        object_id = self.object_of.get(household_id)
+        if self.form_of[entries[-1].subject_id] != Form.MONITORED or not object_id:
+            return
+        config, draw = self.config, self.rng.random()
+        household = self.households[household_id]
+        if draw < config.clear_out_share:
+            self.cases.propose(household, object_id, CaseKind.CLEAR_OUT, slot)
+            return
+        eligible = not self.elimination_unmet(household, object_id, slot)
+        chance = config.elimination_share if eligible else config.mistaken_share
+        if self.rng.random() < chance:
+            self.cases.propose(household, object_id, CaseKind.RISK_ELIMINATION, slot)
+
+    def elimination_unmet(
+        self, household: Household, object_id: str, at: pendulum.DateTime
+    ) -> list[str]:
+        """The unmet elimination conditions, as the county would check them."""
+        since = self.monitored_since.get(object_id)
+        return [str(u) for u in elimination_unmet(household, since, at, self.policy)]
+
+    # -- the slot loop ------------------------------------------------------
+
+    def handle(self, commands: Sequence[c.Command]) -> list[AuditEntry]:
+        """Send a batch; count what it carried out; follow what it started."""
+        outcome = self.workflow.handle_batch(commands)
+        self.carried_out += len(outcome.entries)
+        self.follow_ups += len(outcome.follow_ups)
+        slot = self.clock.now()
+        for entry in outcome.entries:
+            self._observe(entry)
+        for entry in outcome.follow_ups:
+            self._adopt(entry, slot)
+        return outcome.entries
+
+    def schedule(self, when: pendulum.DateTime, build: Commands, done: Done) -> None:
+        """Queue an action for the first slot at or after `when`."""
         self._sequence += 1
-        heapq.heappush(self.queue, (when, self._sequence, case, step))
+        heapq.heappush(self.queue, (when, self._sequence, build, done))
 
-    def _pop_due(self, slot: pendulum.DateTime) -> list[tuple[_Case, Step]]:
-        due = []
-        while self.queue and self.queue[0][0] <= slot:
-            _, _, case, step = heapq.heappop(self.queue)
-            due.append((case, step))
-        return due
-
-    def _later(
+    def later(
         self, after: pendulum.DateTime, min_days: int, max_days: int
     ) -> pendulum.DateTime:
         """A working-hours slot between min_days and max_days after `after`."""
         hours = self.rng.randint(min_days * 24, max_days * 24)
         return _working_slot(after.add(hours=max(hours, 1)))
 
+    def _pop_due(self, slot: pendulum.DateTime) -> list[tuple[Commands, Done]]:
+        due = []
+        while self.queue and self.queue[0][0] <= slot:
+            _, _, build, done = heapq.heappop(self.queue)
+            due.append((build, done))
+        return due
 
-_PROPOSAL_REASONS = {
-    CaseKind.CLEAR_OUT: "inclusion found wrong on investigation",
-    CaseKind.ROLLBACK: "elimination found wrong on investigation",
-}
+    def _carry_out(
+        self, due: list[tuple[Commands, Done]], slot: pendulum.DateTime
+    ) -> None:
+        built = [(build(), done) for build, done in due]
+        commands = [command for group, _ in built for command in group]
+        entries = self.handle(commands)
 
-_RETURNS: dict[type[c.CaseCommand], str] = {
-    c.ReturnToVillage: "household figures incomplete",
-    c.ReturnToTownship: "review record missing",
-    c.DeclineAtCounty: "risk not confirmed on re-check",
-}
+        position = 0
+        for group, done in built:
+            done(entries[position : position + len(group)], slot)
+            position += len(group)
+
+    def _adopt(self, entry: AuditEntry, slot: pendulum.DateTime) -> None:
+        """Take over what the engine started: a 2-4 form, or a case."""
+        if entry.subject_type == "investigation" and entry.event == "assign":
+            # Only a risk found on a form makes the engine open one: a 2-4.
+            investigation = self.workflow.get_investigation(entry.subject_id)
+            self._schedule_visit(
+                entry.subject_id, investigation.household_id, Form.KEY, slot
+            )
+        elif entry.subject_type == "approval_case" and entry.event == "propose":
+            self.cases.adopt(entry, slot)
+
+    def _observe(self, entry: AuditEntry) -> None:
+        """Keep track of the county's decisions on objects."""
+        if entry.object_id and entry.event == CaseEvent.APPROVE_AT_COUNTY:
+            state = str(entry.object_to_state)
+            self.object_state[entry.object_id] = state
+            if state in (ObjectState.INCLUDED, ObjectState.ROLLBACK):
+                self.monitored_since[entry.object_id] = entry.occurred_at
+        elif (
+            entry.object_id
+            and entry.event == CaseEvent.DECLINE_AT_COUNTY
+            and entry.object_to_state
+        ):
+            self.object_state[entry.object_id] = entry.object_to_state
+
+
+_SCREEN_RISKS = [
+    RiskType.ILLNESS,
+    RiskType.UNSTABLE_WORK,
+    RiskType.DISASTER,
+    RiskType.SCHOOLING,
+    RiskType.BUSINESS_FAILURE,
+    RiskType.ACCIDENT,
+]
+
+
+def _constant(commands: list[c.Command]) -> Commands:
+    return lambda: commands
+
+
+def _ignore(entries: list[AuditEntry], slot: pendulum.DateTime) -> None:
+    """Nothing follows from these entries."""
 
 
 def _working_slot(instant: pendulum.DateTime) -> pendulum.DateTime:
@@ -368,7 +474,7 @@ def _next_slot(slot: pendulum.DateTime) -> pendulum.DateTime:
 
 
 def sequential_ids() -> Callable[[str], str]:
-    """An id factory that numbers objects and cases, for repeatable runs."""
+    """An id factory that numbers records of each kind, for repeatable runs."""
     counters: dict[str, int] = {}
 
     def new_id(kind: str) -> str:
@@ -388,8 +494,7 @@ def simulate(
     clock = VirtualClock(config.start)
     workflow = Workflow.open(database, clock=clock, id_factory=sequential_ids())
     try:
-        existing = workflow.objects(limit=1)
-        if existing:
+        if workflow.objects(limit=1):
             raise InvalidInput(
                 "db",
                 str(database),
@@ -402,6 +507,7 @@ def simulate(
     return SimulationResult(
         database=str(database),
         commands_carried_out=simulation.carried_out,
+        follow_up_entries=simulation.follow_ups,
         cases_started=simulation.cases_started,
         county=simulation.county,
     )

@@ -12,13 +12,15 @@ from typing import Any
 
 import attrs
 
+from fanpin_workflow.domain.household_terms import HouseholdType
+from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.errors import InvalidInput
 
 #: An invented county code (province 45, city 01, county 23).
 COUNTY_CODE = "450123000000"
 
 
-class HouseholdType(StrEnum):
+class StartingType(StrEnum):
     """What a household is when the campaign starts."""
 
     ORDINARY = "ordinary"
@@ -26,13 +28,28 @@ class HouseholdType(StrEnum):
     MONITORED = "monitored"
     ELIMINATED = "eliminated"
 
+    @property
+    def programme(self) -> HouseholdType:
+        """The household's type in the household record."""
+        if self in (StartingType.MONITORED, StartingType.ELIMINATED):
+            return HouseholdType.MONITORED
+        return HouseholdType(self.value)
+
+    @property
+    def object_state(self) -> ObjectState | None:
+        """The state of its monitoring object when imported, if it has one."""
+        return {
+            StartingType.MONITORED: ObjectState.INCLUDED,
+            StartingType.ELIMINATED: ObjectState.RISK_ELIMINATED,
+        }.get(self)
+
 
 #: Shares of household types in the synthetic county.
 TYPE_SHARES = {
-    HouseholdType.ORDINARY: 0.72,
-    HouseholdType.EXITED: 0.22,
-    HouseholdType.MONITORED: 0.025,
-    HouseholdType.ELIMINATED: 0.035,
+    StartingType.ORDINARY: 0.72,
+    StartingType.EXITED: 0.22,
+    StartingType.MONITORED: 0.025,
+    StartingType.ELIMINATED: 0.035,
 }
 
 
@@ -42,7 +59,7 @@ class Household:
 
     id: str
     village_code: str
-    type: HouseholdType
+    type: StartingType
 
 
 @attrs.frozen

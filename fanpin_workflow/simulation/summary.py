@@ -11,19 +11,38 @@ from collections import Counter
 
 import attrs
 import pendulum
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, Table, func, select
 
+from fanpin_workflow.adapters.household_repository import (
+    SqlAlchemyHouseholdRepository,
+)
 from fanpin_workflow.adapters.tables import (
     approval_cases,
     audit_trail,
+    households,
+    investigations,
+    key_household_lists,
+    key_households,
     monitoring_objects,
 )
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind, CaseState
 from fanpin_workflow.domain.lifecycle import ObjectState
+from fanpin_workflow.domain.policy.elimination import elimination_unmet
+from fanpin_workflow.domain.policy.parameters import PolicyParameters
+from fanpin_workflow.domain.policy.safety_net import is_no_labour_safety_net
 from fanpin_workflow.domain.settings import ApprovalSettings
 
 _INCLUDING = (CaseKind.INCLUSION, CaseKind.RELABEL)
 _DECIDED = (CaseState.DETERMINED, CaseState.DECLINED)
+
+
+@attrs.frozen
+class EliminationCheck:
+    """Risk eliminations determined, re-checked against the rule from storage."""
+
+    determined: int
+    eligible_on_recheck: int
+    safety_net_eliminated: int
 
 
 @attrs.frozen
@@ -41,6 +60,11 @@ class CampaignSummary:
     objects_off_trail: int
     cases_off_trail: int
     audit_digest: str
+    households: int = 0
+    investigations: dict[str, dict[str, int]] = attrs.Factory(dict)
+    key_lists: dict[str, int] = attrs.Factory(dict)
+    key_households: int = 0
+    eliminations: EliminationCheck | None = None
 
     @property
     def objects_by_state(self) -> dict[str, int]:
@@ -51,11 +75,15 @@ class CampaignSummary:
         return dict(total)
 
 
-def summarize(bind: Engine | Connection, settings: ApprovalSettings) -> CampaignSummary:
+def summarize(
+    bind: Engine | Connection,
+    settings: ApprovalSettings,
+    policy: PolicyParameters | None = None,
+) -> CampaignSummary:
     """Count the campaign's figures from the database."""
     if isinstance(bind, Engine):
         with bind.connect() as connection:
-            return summarize(connection, settings)
+            return summarize(connection, settings, policy)
 
     connection = bind
     within, beyond = _inclusion_speed(connection, settings.inclusion_limit_days)
@@ -75,7 +103,68 @@ def summarize(bind: Engine | Connection, settings: ApprovalSettings) -> Campaign
         objects_off_trail=_objects_off_trail(connection),
         cases_off_trail=_cases_off_trail(connection),
         audit_digest=_audit_digest(connection),
+        households=_count(connection, households),
+        investigations=_investigations(connection),
+        key_lists=_count_by(connection, key_household_lists.c.state),
+        key_households=int(
+            connection.execute(
+                select(func.count(func.distinct(key_households.c.household_id)))
+            ).scalar_one()
+        ),
+        eliminations=recheck_eliminations(connection, policy or PolicyParameters()),
     )
+
+
+def _count(connection: Connection, table: Table) -> int:
+    return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _investigations(connection: Connection) -> dict[str, dict[str, int]]:
+    rows = connection.execute(
+        select(investigations.c.form, investigations.c.state, func.count())
+        .group_by(investigations.c.form, investigations.c.state)
+        .order_by(investigations.c.form, investigations.c.state)
+    )
+    table: dict[str, dict[str, int]] = {}
+    for form, state, count in rows:
+        table.setdefault(form, {})[state] = count
+    return table
+
+
+def recheck_eliminations(
+    connection: Connection, policy: PolicyParameters
+) -> EliminationCheck:
+    """Run the elimination rule again, from stored facts, on every object the
+    county marked risk-eliminated that still is: at the decision's time, with
+    the object's monitoring start and the household as stored."""
+    decisions = connection.execute(
+        select(
+            audit_trail.c.object_id,
+            audit_trail.c.occurred_at,
+            monitoring_objects.c.household_id,
+            monitoring_objects.c.monitored_since,
+        )
+        .join(monitoring_objects, monitoring_objects.c.id == audit_trail.c.object_id)
+        .where(
+            audit_trail.c.event == CaseEvent.APPROVE_AT_COUNTY,
+            audit_trail.c.object_to_state == ObjectState.RISK_ELIMINATED,
+            monitoring_objects.c.state == ObjectState.RISK_ELIMINATED,
+        )
+    ).all()
+    facts = SqlAlchemyHouseholdRepository(connection).get_many(
+        {row.household_id for row in decisions}
+    )
+    eligible = safety_net = 0
+    for row in decisions:
+        household = facts[row.household_id][0] if row.household_id in facts else None
+        if household is None:
+            continue
+        at = row.occurred_at
+        if not elimination_unmet(household, row.monitored_since, at, policy):
+            eligible += 1
+        if is_no_labour_safety_net(household):
+            safety_net += 1
+    return EliminationCheck(len(decisions), eligible, safety_net)
 
 
 def _objects_by_township(connection: Connection) -> dict[str, dict[str, int]]:

@@ -42,23 +42,32 @@ def test_same_seed_same_summary(tmp_path: Path) -> None:
     assert "audit digest:" in first
 
 
-def test_audit_rows_equal_commands_carried_out(backend_url: str) -> None:
-    """Every command the simulation ran left exactly one audit row."""
+def test_audit_rows_equal_commands_and_follow_ups(backend_url: str) -> None:
+    """Every command and every follow-up it started left exactly one audit row,
+    and every elimination passes the rule when re-checked from storage."""
     output = _simulate(backend_url, "--seed", "3")
 
-    carried = int(
-        re.search(r"Commands carried out: ([\d,]+)", output)
-        .group(1)  # type: ignore[union-attr]
-        .replace(",", "")
+    figures = re.search(
+        r"Commands carried out: ([\d,]+); entries written by the follow-ups "
+        r"they started: ([\d,]+)",
+        output,
     )
+    assert figures is not None
+    carried, followed = (int(g.replace(",", "")) for g in figures.groups())
     engine = create_engine(database_url(backend_url))
     summary = summarize(engine, ApprovalSettings())
     engine.dispose()
-    assert summary.audit_rows == carried > 100
+    assert summary.audit_rows == carried + followed
+    assert carried > 10_000 and followed > 0
     assert summary.objects_off_trail == 0
     assert summary.cases_off_trail == 0
     assert sum(summary.returns_by_level.values()) > 0
     assert summary.inclusions_within_limit + summary.inclusions_beyond_limit > 0
+    assert summary.eliminations is not None
+    assert summary.eliminations.determined > 0
+    assert summary.eliminations.eligible_on_recheck == summary.eliminations.determined
+    assert summary.eliminations.safety_net_eliminated == 0
+    assert summary.households == 3000
 
 
 def test_existing_file_is_kept_without_replace(tmp_path: Path) -> None:
