@@ -10,6 +10,7 @@ Run it: .venv/bin/python examples/host_platform.py [DATABASE]
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import tempfile
 import uuid
@@ -44,6 +45,7 @@ def main(database: Path) -> None:
     schema.upgrade(engine)
     host_metadata.create_all(engine)
     clock = VirtualClock(pendulum.datetime(2024, 5, 12, 10, tz="Asia/Shanghai"))
+    _register_people(Workflow(engine, clock=clock))
 
     with engine.connect() as connection:
         workflow = Workflow(connection, clock=clock)
@@ -77,6 +79,26 @@ def main(database: Path) -> None:
         print("host notifications:", list(messages))
         print("audit entries:", len(workflow.case_history(case_id)))
     engine.dispose()
+
+
+def _register_people(workflow: Workflow) -> None:
+    """Register the areas and the three people, once per database."""
+    if workflow.objects(limit=1) or _registered(workflow):
+        return
+    admin = Actor("admin-1", "registry_admin", "county", "450123000000")
+    workflow.register_area(admin, "450123000000", "county", "Example county")
+    workflow.register_area(
+        admin, "450123101000", "township", "Example township", "450123000000"
+    )
+    workflow.register_area(admin, VILLAGE, "village", "Example village", "450123101000")
+    for person in (officer, township, county):
+        workflow.assign_role(
+            admin, person.id, person.role, person.jurisdiction, dt.date(2024, 1, 1)
+        )
+
+
+def _registered(workflow: Workflow) -> bool:
+    return bool(workflow.history("area", "450123000000"))
 
 
 if __name__ == "__main__":

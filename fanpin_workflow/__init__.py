@@ -3,6 +3,8 @@ into poverty (防返贫): monitoring objects, their multi-level approval, and
 a complete audit trail, on SQLite or PostgreSQL.
 """
 
+import logging
+
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind, CaseState, Level
 from fanpin_workflow.domain.clock import SystemClock, VirtualClock
 from fanpin_workflow.domain.jurisdiction import Actor
@@ -30,3 +32,6 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# A library leaves handlers to its host; without one, say nothing.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

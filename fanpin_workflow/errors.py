@@ -82,7 +82,11 @@ class NoticePeriodNotOver(GuardRefused):
         )
 
 
-class WrongLevel(GuardRefused):
+class AccessRefused(GuardRefused):
+    """The actor may not issue this command on this record; it is logged."""
+
+
+class WrongLevel(AccessRefused):
     """The actor's level is not the level that performs this step."""
 
     def __init__(self, actor_id: str, level: str, event: str, required: str) -> None:
@@ -96,7 +100,7 @@ class WrongLevel(GuardRefused):
         )
 
 
-class OutsideJurisdiction(GuardRefused):
+class OutsideJurisdiction(AccessRefused):
     """The actor acts on an object outside its own jurisdiction."""
 
     def __init__(self, actor_id: str, jurisdiction: str, subject_code: str) -> None:
@@ -109,7 +113,7 @@ class OutsideJurisdiction(GuardRefused):
         )
 
 
-class SeparationOfDuties(GuardRefused):
+class SeparationOfDuties(AccessRefused):
     """The proposer of a case tried to review or determine it."""
 
     def __init__(self, actor_id: str, case_id: str, event: str) -> None:
@@ -235,7 +239,7 @@ class EliminationNotEligible(GuardRefused):
         )
 
 
-class NotAssignedGridMember(GuardRefused):
+class NotAssignedGridMember(AccessRefused):
     """Someone other than the assigned grid member recorded an investigation."""
 
     def __init__(self, actor_id: str, investigation_id: str, assigned: str) -> None:
@@ -258,4 +262,34 @@ class InvestigationAlreadyOpen(GuardRefused):
         super().__init__(
             f"Household {household_id} already has investigation {investigation_id} "
             f"open on form {form}."
+        )
+
+
+class PermissionRefused(AccessRefused):
+    """The actor's role may not issue the command (the permission table)."""
+
+    def __init__(
+        self, actor_id: str, role: str, command: str, allowed: list[str]
+    ) -> None:
+        self.actor_id = actor_id
+        self.role = role
+        self.command = command
+        self.allowed = allowed
+        super().__init__(
+            f"Actor {actor_id} as {role} may not {command.replace('_', ' ')}: "
+            f"the permission table allows it to {', '.join(allowed)}."
+        )
+
+
+class ActorNotRegistered(AccessRefused):
+    """The actor holds no such role there on that day, by the registry."""
+
+    def __init__(self, actor_id: str, role: str, area: str, day: str) -> None:
+        self.actor_id = actor_id
+        self.role = role
+        self.area = area
+        self.day = day
+        super().__init__(
+            f"Actor {actor_id} holds no {role} role for area {area} on {day} "
+            "in the registry; assign the role first."
         )

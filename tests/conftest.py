@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -64,10 +65,61 @@ def clock() -> VirtualClock:
 
 @pytest.fixture
 def workflow(backend_url: str, clock: VirtualClock) -> Iterator[Workflow]:
-    """A workflow on a fresh database of each backend."""
+    """A workflow on a fresh database of each backend, with the test cast
+    registered."""
     opened = Workflow.open(backend_url, clock=clock)
+    register_cast(opened)
     yield opened
     opened.close()
+
+
+def admin(code: str = COUNTY) -> Actor:
+    """The registry administrator of the county of an area (host-vouched)."""
+    county = code[:6] + "000000"
+    return Actor(f"admin-{county[:6]}", "registry_admin", "county", county)
+
+
+#: Everyone the storage tests act as: (person, role, areas).
+CAST: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("officer-1", "information_officer", (VILLAGE, NEIGHBOUR_VILLAGE)),
+    ("officer-1", "information_officer", (OTHER_TOWNSHIP_VILLAGE,)),
+    ("leader-1", "village_grid_leader", (VILLAGE, NEIGHBOUR_VILLAGE)),
+    ("grid-member-1", "grid_member", (VILLAGE, NEIGHBOUR_VILLAGE)),
+    ("grid-member-2", "grid_member", (VILLAGE,)),
+    ("cadre-7", "information_officer", (VILLAGE,)),
+    ("cadre-7", "county_reviewer", (COUNTY,)),
+    ("liaison-1", "township_liaison", (TOWNSHIP,)),
+    ("reviewer-t1", "township_reviewer", (TOWNSHIP, OTHER_TOWNSHIP)),
+    ("reviewer-c1", "county_reviewer", (COUNTY, OTHER_COUNTY)),
+    ("reviewer-c2", "county_reviewer", (COUNTY,)),
+)
+
+
+def register_cast(workflow: Workflow) -> None:
+    """Register the test areas and give the CAST their roles from 1 Jan 2024."""
+    for code, level, parent in (
+        (COUNTY, "county", None),
+        (OTHER_COUNTY, "county", None),
+        (TOWNSHIP, "township", COUNTY),
+        (OTHER_TOWNSHIP, "township", COUNTY),
+        (VILLAGE, "village", TOWNSHIP),
+        (NEIGHBOUR_VILLAGE, "village", TOWNSHIP),
+        (OTHER_TOWNSHIP_VILLAGE, "village", OTHER_TOWNSHIP),
+    ):
+        workflow.register_area(admin(code), code, level, f"area {code}", parent)
+    for person, role, codes in CAST:
+        for code in codes:
+            workflow.assign_role(admin(code), person, role, code, dt.date(2024, 1, 1))
+
+
+def grid_member(code: str = VILLAGE, person: str = "grid-member-1") -> Actor:
+    """A grid member (一级网格员) of a village."""
+    return Actor(person, "grid_member", "village", code)
+
+
+def village_leader(code: str = VILLAGE, person: str = "leader-1") -> Actor:
+    """The village's grid leader (三级网格长)."""
+    return Actor(person, "village_grid_leader", "village", code)
 
 
 @pytest.fixture

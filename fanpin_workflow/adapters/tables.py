@@ -106,6 +106,7 @@ audit_trail = Table(
     Column("definition_version", String(32), nullable=False),
     Column("request_id", String(128), unique=True),
     Column("request_fingerprint", String(64)),
+    Column("command", String(64)),
     Index("ix_fanpin_audit_trail_object_id", "object_id"),
     Index("ix_fanpin_audit_trail_subject", "subject_type", "subject_id"),
 )
@@ -205,4 +206,76 @@ key_households = Table(
     Column("reason", String(200), nullable=False),
     Column("added_at", UtcDateTime, nullable=False),
     Column("added_by", String(64), nullable=False),
+)
+
+areas = Table(
+    "fanpin_areas",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("level", String(16), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("parent_code", String(16), ForeignKey("fanpin_areas.code")),
+)
+
+grids = Table(
+    "fanpin_grids",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("village_code", String(12), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("max_households", Integer, nullable=False),
+    Index("ix_fanpin_grids_village_code", "village_code"),
+)
+
+grid_households = Table(
+    "fanpin_grid_households",
+    metadata,
+    Column("household_id", String(64), primary_key=True),
+    Column("grid_id", String(64), ForeignKey("fanpin_grids.id"), nullable=False),
+    Index("ix_fanpin_grid_households_grid_id", "grid_id"),
+)
+
+role_assignments = Table(
+    "fanpin_role_assignments",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("role", String(32), primary_key=True),
+    Column("area_code", String(16), primary_key=True),
+    Column("starts_on", Date, primary_key=True),
+    Column("ends_on", Date),
+    Index("ix_fanpin_role_assignments_area_code", "area_code"),
+)
+
+security_log = Table(
+    "fanpin_security_log",
+    metadata,
+    Column("sequence", _Sequence, primary_key=True, autoincrement=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("actor_role", String(64), nullable=False),
+    Column("actor_level", String(16), nullable=False),
+    Column("jurisdiction", String(12), nullable=False),
+    Column("command", String(64), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+)
+
+questions = Table(
+    "fanpin_questions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("village_code", String(12), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("raised_by", String(64), nullable=False),
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("escalated_at", UtcDateTime),
+    Column("answer", Text),
+    Column("answered_by", String(64)),
+    Column("answered_at", UtcDateTime),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_fanpin_questions_state_due_at", "state", "due_at"),
+    Index("ix_fanpin_questions_village_code", "village_code"),
 )

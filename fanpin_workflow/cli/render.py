@@ -86,6 +86,11 @@ def render_summary(summary: CampaignSummary, console: Console) -> None:
 
     console.print(f"audit rows: {summary.audit_rows:,}")
     console.print(
+        "audit rows by an actor whose role or registration did not allow the "
+        f"command: {summary.access_violations}"
+    )
+    console.print(f"refusals in the security log: {summary.security_refusals}")
+    console.print(
         "objects whose state is not where their audit trail ends: "
         f"{summary.objects_off_trail}"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import pendulum
@@ -63,6 +63,51 @@ def _plain(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
+class _Acting(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def jurisdiction(self) -> str: ...
+
+
+def entry_about(
+    subject_type: str,
+    subject_id: str,
+    event: str,
+    before: str | None,
+    after: str | None,
+    actor: _Acting,
+    now: pendulum.DateTime,
+    reason: str | None = None,
+    *,
+    object_id: str | None = None,
+    version: str = "2024.1",
+) -> AuditEntry:
+    """The audit entry of a record that moved (or was written) without
+    moving a monitoring object."""
+    return AuditEntry(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        event=event,
+        from_state=before,
+        to_state=after,
+        object_id=object_id,
+        object_from_state=None,
+        object_to_state=None,
+        actor_id=actor.id,
+        actor_role=actor.role,
+        actor_level=actor.level,
+        jurisdiction=actor.jurisdiction,
+        reason=reason,
+        occurred_at=now,
+        definition_version=version,
+    )
+
+
 #: The kinds of record an audit entry can be about.
 SUBJECT_TYPES = (
     "approval_case",
@@ -70,6 +115,10 @@ SUBJECT_TYPES = (
     "investigation",
     "key_household_list",
     "household",
+    "question",
+    "area",
+    "grid",
+    "role_assignment",
 )
 
 
@@ -100,6 +149,7 @@ class AuditEntry:
     definition_version: str
     request_id: str | None = None
     request_fingerprint: str | None = None
+    command: str | None = None
     sequence: int | None = None
 
     @property

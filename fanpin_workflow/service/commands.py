@@ -116,7 +116,9 @@ def object_state(value: Any) -> ObjectState:
 
 @attrs.frozen(kw_only=True)
 class Command:
-    """What every command carries."""
+    """What every command carries; `name` is its row in the permission table."""
+
+    name: ClassVar[str] = ""
 
     actor: Actor = attrs.field(validator=_actor)
     request_id: str | None = attrs.field(default=None, validator=_request_id)
@@ -125,6 +127,8 @@ class Command:
 @attrs.frozen(kw_only=True)
 class ProposeInclusion(Command):
     """A village proposes a household for monitoring (拟纳入)."""
+
+    name = "propose"
 
     household_id: str = attrs.field(validator=_text)
     village_code: str = attrs.field(validator=_village)
@@ -137,6 +141,8 @@ class ProposeInclusion(Command):
 @attrs.frozen(kw_only=True)
 class ProposeChange(Command):
     """A village proposes relabel, elimination, clear-out or rollback."""
+
+    name = "propose"
 
     object_id: str = attrs.field(validator=_text)
     kind: CaseKind = attrs.field(converter=_case_kind)
@@ -156,6 +162,8 @@ class ProposeChange(Command):
 @attrs.frozen(kw_only=True)
 class ImportMonitoringObject(Command):
     """A county registers an object monitored before the engine took over."""
+
+    name = "import"
 
     household_id: str = attrs.field(validator=_text)
     village_code: str = attrs.field(validator=_village)
@@ -181,6 +189,7 @@ class Deliberate(CaseCommand):
     """The village records its deliberation meeting (民主评议)."""
 
     event = CaseEvent.DELIBERATE
+    name = "deliberate"
 
 
 @attrs.frozen(kw_only=True)
@@ -188,6 +197,7 @@ class PublishNotice(CaseCommand):
     """The village posts the public notice (公示); the notice period starts."""
 
     event = CaseEvent.PUBLISH_NOTICE
+    name = "publish_notice"
 
 
 @attrs.frozen(kw_only=True)
@@ -195,6 +205,7 @@ class SubmitToTownship(CaseCommand):
     """The village submits the case once the notice period has run."""
 
     event = CaseEvent.SUBMIT
+    name = "submit"
 
 
 @attrs.frozen(kw_only=True)
@@ -202,6 +213,7 @@ class ApproveAtTownship(CaseCommand):
     """The township passes the case up after review (审核)."""
 
     event = CaseEvent.APPROVE_AT_TOWNSHIP
+    name = "approve_at_township"
 
 
 @attrs.frozen(kw_only=True)
@@ -209,6 +221,7 @@ class ReturnToVillage(CaseCommand):
     """The township returns the case to the village, with a reason."""
 
     event = CaseEvent.RETURN_TO_VILLAGE
+    name = "return_to_village"
 
 
 @attrs.frozen(kw_only=True)
@@ -216,6 +229,7 @@ class ApproveAtCounty(CaseCommand):
     """The county determines the case (审定); the object's state changes."""
 
     event = CaseEvent.APPROVE_AT_COUNTY
+    name = "approve_at_county"
 
 
 @attrs.frozen(kw_only=True)
@@ -223,6 +237,7 @@ class DeclineAtCounty(CaseCommand):
     """The county refuses the change, with a reason."""
 
     event = CaseEvent.DECLINE_AT_COUNTY
+    name = "decline_at_county"
 
 
 @attrs.frozen(kw_only=True)
@@ -230,6 +245,7 @@ class ReturnToTownship(CaseCommand):
     """The county returns the case to the township, with a reason."""
 
     event = CaseEvent.RETURN_TO_TOWNSHIP
+    name = "return_to_township"
 
 
 #: The command class for each case event, for hosts that route by name.

@@ -13,14 +13,22 @@ import attrs
 import pendulum
 
 from fanpin_workflow.domain import steps
+from fanpin_workflow.domain.access import HOST_VOUCHED, check_permitted
 from fanpin_workflow.domain.approval import CLOSED_CASE_STATES, CaseEvent, CaseKind
-from fanpin_workflow.domain.clock import Clock
+from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, Clock
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.investigation import Investigation
 from fanpin_workflow.domain.key_households import KeyEntry, KeyHouseholdList
 from fanpin_workflow.domain.lifecycle import ENDED_STATES, ObjectState
 from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
+from fanpin_workflow.domain.questions import Question, QuestionSettings
+from fanpin_workflow.domain.registry import (
+    Area,
+    Grid,
+    RoleAssignment,
+    check_registered,
+)
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.errors import (
     BatchRefused,
@@ -33,7 +41,8 @@ from fanpin_workflow.errors import (
     RequestIdReused,
 )
 from fanpin_workflow.service import household_commands as h
-from fanpin_workflow.service import household_handlers
+from fanpin_workflow.service import household_handlers, registry_handlers
+from fanpin_workflow.service import registry_commands as r
 from fanpin_workflow.service.commands import (
     CASE_COMMANDS,
     CaseCommand,
@@ -71,6 +80,8 @@ class Batch:
         settings: ApprovalSettings,
         policy: PolicyParameters,
         new_id: IdFactory,
+        question_settings: QuestionSettings | None = None,
+        check_registry: bool = False,
     ) -> None:
         self.uow = uow
         self.commands = commands
@@ -78,6 +89,15 @@ class Batch:
         self.settings = settings
         self.policy = policy
         self.new_id = new_id
+        self.question_settings = question_settings or QuestionSettings()
+        self.check_registry = check_registry
+        self.current_command = ""
+
+        self.questions: dict[str, Question] = {}
+        self.grids: dict[str, Grid] = {}
+        self.grid_sizes: dict[str, int] = {}
+        self.areas: dict[str, Area] = {}
+        self.person_roles: dict[str, list[RoleAssignment]] = {}
 
         self.households: dict[str, Household] = {}
         self.household_versions: dict[str, int] = {}
@@ -129,6 +149,13 @@ class Batch:
         request_ids = {c.request_id for c in self.commands if c.request_id}
         self.recorded = self.uow.audit.by_request_ids(request_ids)
         investigated = household_handlers.preload(self)
+        registry_handlers.preload(self)
+        if self.check_registry:
+            actors = {c.actor.id for c in self.commands}
+            for assignment in self.uow.registry.assignments(actors):
+                roles = self.person_roles.setdefault(assignment.person_id, [])
+                if assignment not in roles:
+                    roles.append(assignment)
 
         case_ids = {c.case_id for c in self.commands if isinstance(c, CaseCommand)}
         for case in self.uow.cases.get_many(case_ids).values():
@@ -189,8 +216,10 @@ class Batch:
                 return check_same_request(command, earlier)
 
         now = self.clock.now()
+        self.check_access(command, now)
+        self.current_command = command.name
         position = len(self.entries)
-        entry = self.apply_internal(command, now)
+        entry = attrs.evolve(self.apply_internal(command, now), command=command.name)
 
         if command.request_id:
             entry = attrs.evolve(entry, request_fingerprint=fingerprint(command))
@@ -210,7 +239,20 @@ class Batch:
 
     def follow(self, entry: AuditEntry) -> None:
         """Record the entry of a step that another command started."""
-        self.entries.append(entry)
+        self.entries.append(attrs.evolve(entry, command=self.current_command))
+
+    def check_access(self, command: Command, now: pendulum.DateTime) -> None:
+        """Refuse a command the permission table or the registry does not allow.
+
+        Raises:
+            PermissionRefused: the role may not issue the command.
+            ActorNotRegistered: the person does not hold the role there then.
+        """
+        actor = command.actor
+        check_permitted(actor, command.name)
+        if self.check_registry and actor.role not in HOST_VOUCHED:
+            day = now.in_timezone(CAMPAIGN_ZONE).date()
+            check_registered(actor, self.person_roles.get(actor.id, []), day)
 
     def check_version(
         self, kind: str, identifier: str, actual: int, expected: int | None
@@ -428,6 +470,21 @@ class Batch:
             [i for i in investigations if i.id not in self.new_ids],
             self.loaded_versions,
         )
+        changed_questions = sorted(
+            (
+                q
+                for q in self.questions.values()
+                if q.id in self.new_ids or q.version != self.loaded_versions.get(q.id)
+            ),
+            key=lambda q: q.id,
+        )
+        self.uow.questions.add_many(
+            [q for q in changed_questions if q.id in self.new_ids]
+        )
+        self.uow.questions.update_many(
+            [q for q in changed_questions if q.id not in self.new_ids],
+            self.loaded_versions,
+        )
         for village in sorted(self.touched_key_lists):
             self.uow.key_lists.save(
                 self.key_lists[village],
@@ -482,4 +539,12 @@ _HANDLERS: dict[type[Any], Callable[[Batch, Any, pendulum.DateTime], AuditEntry]
     h.RecordFindings: household_handlers.record,
     h.AddKeyHousehold: household_handlers.add_key_household,
     h.ConfirmKeyHouseholdList: household_handlers.confirm_key_list,
+    r.RegisterArea: registry_handlers.register_area,
+    r.RegisterGrid: registry_handlers.register_grid,
+    r.PlaceHousehold: registry_handlers.place_household,
+    r.AssignRole: registry_handlers.assign_role,
+    r.EndRole: registry_handlers.end_role,
+    r.RaiseQuestion: registry_handlers.raise_question,
+    r.AnswerQuestion: registry_handlers.answer_question,
+    r.EscalateQuestion: registry_handlers.escalate_question,
 }

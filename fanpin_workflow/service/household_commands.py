@@ -111,6 +111,8 @@ class RegisterHousehold(Command):
     """A village records a household's facts, or updates them (a mapping or a
     Household; a mapping is validated on construction)."""
 
+    name = "register_household"
+
     household: Household = attrs.field(converter=_household)
     expected_version: int | None = attrs.field(default=None, validator=version)
     note: str | None = None
@@ -124,6 +126,8 @@ class AssignInvestigation(Command):
     or 2-3); form 2-4 is opened by a risk found or by the village.
     """
 
+    name = "assign_investigation"
+
     household_id: str = attrs.field(validator=_id)
     grid_member_id: str = attrs.field(validator=_id)
     form: Form | None = attrs.field(default=None, converter=_form)
@@ -133,6 +137,8 @@ class AssignInvestigation(Command):
 class RecordVisit(Command):
     """The assigned grid member records the home visit."""
 
+    name = "record_visit"
+
     investigation_id: str = attrs.field(validator=_id)
     expected_version: int | None = attrs.field(default=None, validator=version)
 
@@ -140,6 +146,8 @@ class RecordVisit(Command):
 @attrs.frozen(kw_only=True)
 class RecordFindings(Command):
     """The assigned grid member records the form's findings."""
+
+    name = "record_findings"
 
     investigation_id: str = attrs.field(validator=_id)
     findings: Findings = attrs.field(converter=_findings)
@@ -150,6 +158,8 @@ class RecordFindings(Command):
 class AddKeyHousehold(Command):
     """A village puts a household on its key-household list, with a reason."""
 
+    name = "add_key_household"
+
     village_code: str = attrs.field(validator=_village)
     household_id: str = attrs.field(validator=_id)
     source: KeySource = attrs.field(converter=_source)
@@ -159,6 +169,8 @@ class AddKeyHousehold(Command):
 @attrs.frozen(kw_only=True)
 class ConfirmKeyHouseholdList(Command):
     """A village confirms its key-household list after its meeting."""
+
+    name = "confirm_key_households"
 
     village_code: str = attrs.field(validator=_village)
     expected_version: int | None = attrs.field(default=None, validator=version)

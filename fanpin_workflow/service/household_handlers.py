@@ -40,7 +40,7 @@ from fanpin_workflow.domain.key_households import (
     check_entry_reason,
     check_mandatory_present,
 )
-from fanpin_workflow.domain.model import AuditEntry, move
+from fanpin_workflow.domain.model import AuditEntry, entry_about, move
 from fanpin_workflow.errors import (
     InvalidInput,
     InvalidRecord,
@@ -530,33 +530,4 @@ def _move_list(
     )
 
 
-def _entry(
-    subject_type: str,
-    subject_id: str,
-    event: str,
-    before: str | None,
-    after: str | None,
-    actor: Actor,
-    now: pendulum.DateTime,
-    reason: str | None,
-    *,
-    object_id: str | None = None,
-    version: str = INVESTIGATION.version,
-) -> AuditEntry:
-    return AuditEntry(
-        subject_type=subject_type,
-        subject_id=subject_id,
-        event=event,
-        from_state=before,
-        to_state=after,
-        object_id=object_id,
-        object_from_state=None,
-        object_to_state=None,
-        actor_id=actor.id,
-        actor_role=actor.role,
-        actor_level=actor.level,
-        jurisdiction=actor.jurisdiction,
-        reason=reason,
-        occurred_at=now,
-        definition_version=version,
-    )
+_entry = entry_about

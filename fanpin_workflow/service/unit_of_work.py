@@ -16,6 +16,10 @@ from fanpin_workflow.adapters.investigation_repository import (
 from fanpin_workflow.adapters.key_household_repository import (
     SqlAlchemyKeyListRepository,
 )
+from fanpin_workflow.adapters.registry_repository import (
+    SqlAlchemyQuestionRepository,
+    SqlAlchemyRegistry,
+)
 from fanpin_workflow.adapters.repository import (
     SqlAlchemyAuditTrail,
     SqlAlchemyCaseRepository,
@@ -37,6 +41,8 @@ class SqlAlchemyUnitOfWork:
     households: SqlAlchemyHouseholdRepository
     investigations: SqlAlchemyInvestigationRepository
     key_lists: SqlAlchemyKeyListRepository
+    registry: SqlAlchemyRegistry
+    questions: SqlAlchemyQuestionRepository
 
     def __init__(self, bind: Engine | Connection, *, read_only: bool = False) -> None:
         self._bind = bind
@@ -64,6 +70,8 @@ class SqlAlchemyUnitOfWork:
         self.households = SqlAlchemyHouseholdRepository(connection)
         self.investigations = SqlAlchemyInvestigationRepository(connection)
         self.key_lists = SqlAlchemyKeyListRepository(connection)
+        self.registry = SqlAlchemyRegistry(connection)
+        self.questions = SqlAlchemyQuestionRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -32,9 +33,12 @@ from fanpin_workflow.domain.model import (
     MonitoringObject,
 )
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
+from fanpin_workflow.domain.questions import QuestionSettings
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.domain.values import check_id
 from fanpin_workflow.errors import (
+    AccessRefused,
+    BatchRefused,
     ConcurrencyConflict,
     FanpinError,
     InvalidInput,
@@ -48,7 +52,10 @@ from fanpin_workflow.service.handlers import (
     check_same_request,
 )
 from fanpin_workflow.service.household_methods import HouseholdMethods
+from fanpin_workflow.service.registry_methods import RegistryMethods
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
+
+logger = logging.getLogger(__name__)
 
 #: Base classes that carry no command of their own.
 _ABSTRACT = (c.Command, c.CaseCommand)
@@ -59,7 +66,7 @@ def random_id(kind: str) -> str:
     return uuid.uuid4().hex
 
 
-class Workflow(HouseholdMethods):
+class Workflow(HouseholdMethods, RegistryMethods):
     """Runs monitoring-object approvals on a database the host chooses.
 
     Args:
@@ -69,6 +76,11 @@ class Workflow(HouseholdMethods):
         settings: the approval parameters; national defaults by default.
         policy: the policy figures (monitoring line, months); defaults are
             examples, not official figures.
+        questions: how many days each level has to answer a question.
+        check_registry: refuse actors who do not hold their role in the
+            registry on the day they act (on by default); off means the host
+            vouches for every actor it passes, and only the permission
+            table, levels and jurisdictions are checked.
         id_factory: makes ids for new objects and cases.
     """
 
@@ -79,6 +91,8 @@ class Workflow(HouseholdMethods):
         clock: Clock | None = None,
         settings: ApprovalSettings | None = None,
         policy: PolicyParameters | None = None,
+        questions: QuestionSettings | None = None,
+        check_registry: bool = True,
         id_factory: IdFactory = random_id,
     ) -> None:
         if isinstance(bind, Session):
@@ -98,6 +112,8 @@ class Workflow(HouseholdMethods):
         self.clock = clock or SystemClock()
         self.settings = settings or ApprovalSettings()
         self.policy = policy or PolicyParameters()
+        self.question_settings = questions or QuestionSettings()
+        self.check_registry = check_registry
         self.id_factory = id_factory
 
     @classmethod
@@ -164,6 +180,13 @@ class Workflow(HouseholdMethods):
             return BatchOutcome([], [])
         try:
             return self._run(batch)
+        except AccessRefused as refused:
+            self._log_refusal(batch[0], refused)
+            raise
+        except BatchRefused as refused:
+            if isinstance(refused.error, AccessRefused):
+                self._log_refusal(batch[refused.index], refused.error)
+            raise
         except FanpinError:
             # A retry racing its own first attempt loses to it; it is then
             # answered with what the first attempt recorded.
@@ -181,6 +204,8 @@ class Workflow(HouseholdMethods):
                 settings=self.settings,
                 policy=self.policy,
                 new_id=self.id_factory,
+                question_settings=self.question_settings,
+                check_registry=self.check_registry,
             )
             try:
                 outcome = work.run()
@@ -190,6 +215,31 @@ class Workflow(HouseholdMethods):
                     "batch", f"of {len(batch)}", f"a uniqueness rule: {error.orig}"
                 ) from error
             return outcome
+
+    def _log_refusal(self, command: c.Command, refused: AccessRefused) -> None:
+        """Write the refusal to the security log, apart from the refused work."""
+        actor = command.actor
+        with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:
+            uow.registry.log_refusal(
+                {
+                    "occurred_at": self.clock.now(),
+                    "actor_id": actor.id,
+                    "actor_role": actor.role,
+                    "actor_level": str(actor.level),
+                    "jurisdiction": actor.jurisdiction,
+                    "command": command.name,
+                    "rule": type(refused).__name__,
+                    "message": str(refused),
+                }
+            )
+            uow.commit()
+        logger.warning(
+            "refused %s by %s (%s): %s",
+            command.name,
+            actor.id,
+            actor.role,
+            type(refused).__name__,
+        )
 
     def _already_done(self, batch: Sequence[c.Command]) -> list[AuditEntry] | None:
         """Entries of a batch a concurrent retry already carried out, if all were."""

@@ -30,11 +30,25 @@ class Cast:
             f"officer-{village}", "information_officer", Level.VILLAGE, village
         )
 
-    def grid_member_id(self, household_id: str, village: str) -> str:
-        """The grid member who visits a household: one per 100 households."""
+    def grid_id(self, household_id: str, village: str) -> str:
+        """The grid a household lies in: a grid per 100 households of a village."""
         number = int(household_id.rsplit("-", 1)[1])
         grid = number // (GRID_SIZE * len(self.county.village_codes))
         return f"grid-{village}-{grid:02d}"
+
+    def grid_member_id(self, household_id: str, village: str) -> str:
+        """The grid member who visits a household: the one of its grid."""
+        return "member-" + self.grid_id(household_id, village).removeprefix("grid-")
+
+    @functools.cache  # noqa: B019 - one Cast per run, a few hundred actors
+    def leader(self, village: str) -> Actor:
+        """The village's grid leader (三级网格长)."""
+        return Actor(f"leader-{village}", "village_grid_leader", Level.VILLAGE, village)
+
+    @property
+    def admin(self) -> Actor:
+        """The county's registry administrator."""
+        return Actor("admin-1", "registry_admin", Level.COUNTY, self.county.code)
 
     def grid_member(self, household_id: str, village: str) -> Actor:
         """The grid member of a household, as an actor."""

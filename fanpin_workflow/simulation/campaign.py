@@ -40,6 +40,7 @@ from fanpin_workflow.domain.policy.key_households import must_be_key_household
 from fanpin_workflow.errors import InvalidInput
 from fanpin_workflow.service import commands as c
 from fanpin_workflow.service import household_commands as h
+from fanpin_workflow.service import registry_commands as r
 from fanpin_workflow.service.workflow import Workflow
 from fanpin_workflow.simulation.actors import Cast
 from fanpin_workflow.simulation.cases import CaseDriver
@@ -112,6 +113,7 @@ class CampaignSimulation:
     def run(self, on_slot: ProgressHook | None = None) -> None:
         """Register, import, plan the stages, then carry out every slot."""
         self.clock.set(self.config.start)
+        self._set_up_registry()
         self._register()
         self._import_existing()
         self._plan_key_lists()
@@ -129,6 +131,85 @@ class CampaignSimulation:
 
     # -- the first morning --------------------------------------------------
 
+    def _set_up_registry(self) -> None:
+        """Register the county's areas and grids, and give everyone a role."""
+        admin, county = self.cast.admin, self.county
+        starts = self.config.start.date().replace(month=1, day=1)
+        commands: list[c.Command] = [
+            r.RegisterArea(
+                actor=admin, code=county.code, level="county", title="synthetic county"
+            )
+        ]
+        for township in county.township_codes:
+            commands.append(
+                r.RegisterArea(
+                    actor=admin,
+                    code=township,
+                    level="township",
+                    title=f"township {township[6:9]}",
+                    parent_code=county.code,
+                )
+            )
+            commands += [
+                r.AssignRole(
+                    actor=admin,
+                    person_id=self.cast.township_reviewer(township).id,
+                    role="township_reviewer",
+                    area_code=township,
+                    starts_on=starts,
+                )
+            ]
+        grids: dict[str, str] = {}
+        for household in county.households:
+            grid = self.cast.grid_id(household.id, household.village_code)
+            grids.setdefault(grid, household.village_code)
+        for village in county.village_codes:
+            commands.append(
+                r.RegisterArea(
+                    actor=admin,
+                    code=village,
+                    level="village",
+                    title=f"village {village[9:]}",
+                    parent_code=village[:9] + "000",
+                )
+            )
+            for actor in (self.cast.officer(village), self.cast.leader(village)):
+                commands.append(
+                    r.AssignRole(
+                        actor=admin,
+                        person_id=actor.id,
+                        role=actor.role,
+                        area_code=village,
+                        starts_on=starts,
+                    )
+                )
+        for grid, village in sorted(grids.items()):
+            commands += [
+                r.RegisterGrid(
+                    actor=admin, grid_id=grid, village_code=village, title=grid
+                ),
+                r.AssignRole(
+                    actor=admin,
+                    person_id="member-" + grid.removeprefix("grid-"),
+                    role="grid_member",
+                    area_code=village,
+                    starts_on=starts,
+                ),
+            ]
+        for number in range(2):
+            reviewer = self.cast.county_reviewer(number)
+            commands.append(
+                r.AssignRole(
+                    actor=admin,
+                    person_id=reviewer.id,
+                    role=reviewer.role,
+                    area_code=county.code,
+                    starts_on=starts,
+                )
+            )
+        for start in range(0, len(commands), REGISTRATION_BATCH):
+            self.handle(commands[start : start + REGISTRATION_BATCH])
+
     def _register(self) -> None:
         factory = HouseholdFactory(random.Random(self.config.seed + 1))
         commands: list[c.Command] = []
@@ -142,6 +223,14 @@ class CampaignSimulation:
                     actor=self.cast.officer(facts.village_code), household=facts
                 )
             )
+        commands += [
+            r.PlaceHousehold(
+                actor=self.cast.admin,
+                household_id=household.id,
+                grid_id=self.cast.grid_id(household.id, household.village_code),
+            )
+            for household in self.county.households
+        ]
         for start in range(0, len(commands), REGISTRATION_BATCH):
             self.handle(commands[start : start + REGISTRATION_BATCH])
 
@@ -187,6 +276,7 @@ class CampaignSimulation:
                     entries.append((household.id, *source_reason))
                     self.key_listed.add(household.id)
             officer = self.cast.officer(village)
+            leader = self.cast.leader(village)
             adds: list[c.Command] = [
                 h.AddKeyHousehold(
                     actor=officer,
@@ -197,7 +287,7 @@ class CampaignSimulation:
                 )
                 for household_id, source, reason in entries
             ]
-            confirm = h.ConfirmKeyHouseholdList(actor=officer, village_code=village)
+            confirm = h.ConfirmKeyHouseholdList(actor=leader, village_code=village)
             self.schedule(_working_slot(day.add(hours=9)), _constant(adds), _ignore)
             confirm_at = pendulum.datetime(year, 5, 9, 16, tz=CAMPAIGN_ZONE)
             self.schedule(confirm_at, _constant([confirm]), _ignore)

@@ -24,7 +24,10 @@ from fanpin_workflow.adapters.tables import (
     key_household_lists,
     key_households,
     monitoring_objects,
+    role_assignments,
+    security_log,
 )
+from fanpin_workflow.domain.access import HOST_VOUCHED, PERMISSIONS
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind, CaseState
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.policy.elimination import elimination_unmet
@@ -65,6 +68,8 @@ class CampaignSummary:
     key_lists: dict[str, int] = attrs.Factory(dict)
     key_households: int = 0
     eliminations: EliminationCheck | None = None
+    access_violations: int = 0
+    security_refusals: int = 0
 
     @property
     def objects_by_state(self) -> dict[str, int]:
@@ -112,7 +117,39 @@ def summarize(
             ).scalar_one()
         ),
         eliminations=recheck_eliminations(connection, policy or PolicyParameters()),
+        access_violations=access_violations(connection),
+        security_refusals=_count(connection, security_log),
     )
+
+
+def access_violations(connection: Connection) -> int:
+    """Audit rows whose actor's role the permission table did not allow for
+    the command, or who held no such role for that area in the registry."""
+    rows = connection.execute(
+        select(
+            audit_trail.c.actor_id,
+            audit_trail.c.actor_role,
+            audit_trail.c.jurisdiction,
+            audit_trail.c.command,
+            func.count(),
+        ).group_by(
+            audit_trail.c.actor_id,
+            audit_trail.c.actor_role,
+            audit_trail.c.jurisdiction,
+            audit_trail.c.command,
+        )
+    ).all()
+    held = {
+        (row.person_id, row.role, row.area_code[:12])
+        for row in connection.execute(select(role_assignments))
+    }
+    violations = 0
+    for actor_id, role, area, command, count in rows:
+        permitted = command in PERMISSIONS and role in PERMISSIONS[command]
+        registered = role in HOST_VOUCHED or (actor_id, role, area) in held
+        if not (permitted and registered):
+            violations += count
+    return violations
 
 
 def _count(connection: Connection, table: Table) -> int:

@@ -21,6 +21,8 @@ def test_host_platform_example(tmp_path: Path) -> None:
         timeout=120,
     )
 
-    assert "refused: Actor officer-1 at village level can't approve" in done.stdout
+    assert "refused: Actor officer-1 as information_officer may not approve" in (
+        done.stdout
+    )
     assert "host notifications: ['case determined: included']" in done.stdout
     assert "audit entries: 6" in done.stdout

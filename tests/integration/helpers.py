@@ -25,7 +25,11 @@ def eligible_record(household_id: str) -> dict[str, Any]:
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every engine table, to prove a refusal wrote nothing."""
+    """Every row of every engine table, to prove a refusal wrote nothing.
+
+    The security log is left out: a refusal of access is written there on
+    purpose (see security_rows).
+    """
     with engine.connect() as connection:
         return {
             table.name: [
@@ -35,7 +39,22 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 )
             ]
             for table in metadata.sorted_tables
+            if table.name != "fanpin_security_log"
         }
+
+
+def security_rows(engine: Engine) -> list[tuple[Any, ...]]:
+    """The security log's rows: (actor, role, command, rule)."""
+    log = metadata.tables["fanpin_security_log"]
+    with engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                select(
+                    log.c.actor_id, log.c.actor_role, log.c.command, log.c.rule
+                ).order_by(log.c.sequence)
+            )
+        ]
 
 
 def case_at_county(

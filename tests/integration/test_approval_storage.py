@@ -20,9 +20,9 @@ from fanpin_workflow.errors import (
     NoticePeriodNotOver,
     OpenCaseExists,
     OutsideJurisdiction,
+    PermissionRefused,
     SeparationOfDuties,
     TransitionNotAllowed,
-    WrongLevel,
 )
 from tests.conftest import (
     COUNTY,
@@ -203,7 +203,7 @@ def _refusals(case_id: str, proposer: Actor) -> list[tuple[str, object]]:
     ("refusal", "error"),
     [
         ("notice", NoticePeriodNotOver),
-        ("level", WrongLevel),
+        ("level", PermissionRefused),
         ("village outside", OutsideJurisdiction),
         ("township outside", OutsideJurisdiction),
         ("county outside", OutsideJurisdiction),
@@ -234,8 +234,8 @@ def test_refusals_in_notice_write_nothing(
     ("actor", "error"),
     [
         (township_reviewer(OTHER_TOWNSHIP), OutsideJurisdiction),
-        (village_officer(), WrongLevel),
-        (county_reviewer(), WrongLevel),
+        (village_officer(), PermissionRefused),
+        (county_reviewer(), PermissionRefused),
     ],
 )
 def test_township_review_refusals_write_nothing(
@@ -272,7 +272,7 @@ def test_county_determination_refusals_write_nothing(
     case_id = case_at_county(workflow, clock)
     before = snapshot(engine)
 
-    with pytest.raises((OutsideJurisdiction, WrongLevel)):
+    with pytest.raises((OutsideJurisdiction, PermissionRefused)):
         workflow.approve_at_county(actor, case_id)
 
     assert snapshot(engine) == before

@@ -23,13 +23,15 @@ from tests.conftest import (
     NEIGHBOUR_VILLAGE,
     VILLAGE,
     county_reviewer,
+    grid_member,
     township_reviewer,
+    village_leader,
     village_officer,
 )
 from tests.integration.helpers import snapshot
 from tests.unit.household_builders import household_record, id_number, member_record
 
-GRID_MEMBER = village_officer(person="grid-member-1")
+GRID_MEMBER = grid_member()
 
 
 def record(household_id: str, number: int, **fields: Any) -> dict[str, Any]:
@@ -112,14 +114,14 @@ def test_key_list_refused_for_a_missing_mandatory_household_then_confirmed(
     before = snapshot(engine)
 
     with pytest.raises(MandatoryKeyHouseholdsMissing) as refused:
-        workflow.confirm_key_households(officer, VILLAGE)
+        workflow.confirm_key_households(village_leader(), VILLAGE)
 
     assert refused.value.household_ids == ["hh-2"]
     assert snapshot(engine) == before
     workflow.add_key_household(
         officer, VILLAGE, "hh-2", "village_knowledge", "new subsistence allowance"
     )
-    workflow.confirm_key_households(officer, VILLAGE)
+    workflow.confirm_key_households(village_leader(), VILLAGE)
     listed = workflow.key_household_list(VILLAGE)
     assert listed.state == "confirmed"
     assert sorted(e.household_id for e in listed.entries) == ["hh-1", "hh-2"]
@@ -191,8 +193,8 @@ def test_wrong_elimination_on_form_2_1_opens_a_rollback_case(
 @pytest.mark.parametrize(
     ("actor", "findings", "error"),
     [
-        (village_officer(person="grid-member-2"), {}, NotAssignedGridMember),
-        (village_officer(NEIGHBOUR_VILLAGE, "grid-member-1"), {}, OutsideJurisdiction),
+        (grid_member(person="grid-member-2"), {}, NotAssignedGridMember),
+        (grid_member(NEIGHBOUR_VILLAGE), {}, OutsideJurisdiction),
         (GRID_MEMBER, {"judgement": "at_risk"}, InvalidRecord),
         (GRID_MEMBER, {"risk_found": True}, InvalidRecord),
     ],

@@ -136,6 +136,7 @@ def upgrade() -> None:
         sa.Column("definition_version", sa.String(32), nullable=False),
         sa.Column("request_id", sa.String(128), nullable=True),
         sa.Column("request_fingerprint", sa.String(64), nullable=True),
+        sa.Column("command", sa.String(64), nullable=True),
         sa.ForeignKeyConstraint(
             ["object_id"],
             ["fanpin_monitoring_objects.id"],
