@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
+import pendulum
 from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.engine import Row
 
@@ -40,6 +41,18 @@ class SqlAlchemyRegistry:
                     row.code, AreaLevel(row.level), row.name, row.parent_code
                 )
         return found
+
+    def within(self, prefix: str, levels: Collection[str]) -> list[Area]:
+        """Registered areas of the given levels whose code starts with `prefix`."""
+        rows = self.connection.execute(
+            select(areas)
+            .where(areas.c.code.startswith(prefix), areas.c.level.in_(sorted(levels)))
+            .order_by(areas.c.code)
+        )
+        return [
+            Area(row.code, AreaLevel(row.level), row.name, row.parent_code)
+            for row in rows
+        ]
 
     def add_area(self, area: Area) -> None:
         """Register an area."""
@@ -190,3 +203,16 @@ class SqlAlchemyQuestionRepository(_VersionedRepository):
             version=row.version,
             updated_at=row.updated_at,
         )
+
+    def due_by(self, at: pendulum.DateTime, limit: int) -> list[Question]:
+        """Unanswered questions whose time limit has passed (by the index)."""
+        rows = self.connection.execute(
+            select(questions)
+            .where(
+                questions.c.state.in_(("open", "escalated")),
+                questions.c.due_at <= at,
+            )
+            .order_by(questions.c.due_at, questions.c.id)
+            .limit(limit)
+        )
+        return [self._load(row) for row in rows]

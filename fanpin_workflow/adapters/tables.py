@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects import sqlite
@@ -278,4 +279,54 @@ questions = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_fanpin_questions_state_due_at", "state", "due_at"),
     Index("ix_fanpin_questions_village_code", "village_code"),
+)
+
+campaigns = Table(
+    "fanpin_campaigns",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("definition", String(64), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("county_code", String(12), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Index("ix_fanpin_campaigns_county_code", "county_code"),
+)
+
+tasks = Table(
+    "fanpin_tasks",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "campaign_id", String(64), ForeignKey("fanpin_campaigns.id"), nullable=False
+    ),
+    Column("task_key", String(64), nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("area_code", String(12), nullable=False),
+    Column("subject_id", String(64)),
+    Column("state", String(16), nullable=False),
+    Column("due_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("completed_at", UtcDateTime),
+    Column("reason", Text),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    # The overdue sweep reads open tasks by due time through this index.
+    Index("ix_fanpin_tasks_state_due_at", "state", "due_at"),
+    Index("ix_fanpin_tasks_campaign_area", "campaign_id", "area_code"),
+    Index("ix_fanpin_tasks_subject_id", "subject_id"),
+)
+
+escalations = Table(
+    "fanpin_escalations",
+    metadata,
+    Column("sequence", _Sequence, primary_key=True, autoincrement=True),
+    Column("subject_type", String(32), nullable=False),
+    Column("subject_id", String(64), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("escalated_at", UtcDateTime, nullable=False),
+    Column("from_area", String(12), nullable=False),
+    Column("to_level", String(16), nullable=False),
+    Column("to_area", String(12), nullable=False),
+    UniqueConstraint("subject_type", "subject_id", "due_at"),
 )

@@ -117,12 +117,15 @@ def simulate_command(
         f"{config.start.to_date_string()} to {config.end.to_date_string()}, "
         f"in {elapsed:.1f} s."
     )
+    total = (
+        result.commands_carried_out + result.follow_up_entries + result.sweep_entries
+    )
     console.print(
         f"Commands carried out: {result.commands_carried_out:,}; entries written "
-        f"by the follow-ups they started: {result.follow_up_entries:,}; "
-        f"together {result.commands_carried_out + result.follow_up_entries:,} "
-        f"(cases started: {result.cases_started:,})."
+        f"by the follow-ups they started: {result.follow_up_entries:,}; by the "
+        f"daily overdue sweeps: {result.sweep_entries:,}; together {total:,}."
     )
+    console.print(f"Cases started: {result.cases_started:,}.")
     _summary(database, console)
 
 

@@ -84,6 +84,23 @@ def render_summary(summary: CampaignSummary, console: Console) -> None:
         )
     console.print(work)
 
+    stages = Table(title="Work-list tasks by stage (townships' and villages' own)")
+    stages.add_column("stage")
+    columns = ("done", "done_late", "waived", "overdue", "pending", "in_progress")
+    for column in columns:
+        stages.add_column(column, justify="right")
+    for stage, counts in summary.tasks_by_stage.items():
+        stages.add_row(stage, *(f"{counts.get(c, 0):,}" for c in columns))
+    console.print(stages)
+    if summary.overdue_by_township:
+        overdue = Table(title="Tasks that went overdue and were escalated, by township")
+        overdue.add_column("township")
+        overdue.add_column("tasks", justify="right")
+        for township, count in summary.overdue_by_township.items():
+            overdue.add_row(township, f"{count:,}")
+        console.print(overdue)
+    console.print(f"escalations recorded by the overdue sweep: {summary.escalations:,}")
+
     console.print(f"audit rows: {summary.audit_rows:,}")
     console.print(
         "audit rows by an actor whose role or registration did not allow the "

@@ -42,6 +42,7 @@ class Role(StrEnum):
     ASSISTANCE_GRID_MEMBER = "assistance_grid_member"
     ASSISTANCE_CONTACT = "assistance_contact"
     REGISTRY_ADMIN = "registry_admin"
+    SCHEDULER = "scheduler"
 
 
 ROLES: dict[Role, RoleInfo] = {
@@ -60,11 +61,12 @@ ROLES: dict[Role, RoleInfo] = {
     Role.ASSISTANCE_GRID_MEMBER: RoleInfo(Level.VILLAGE, "二级网格员"),
     Role.ASSISTANCE_CONTACT: RoleInfo(Level.VILLAGE, "帮扶责任人"),
     Role.REGISTRY_ADMIN: RoleInfo(Level.COUNTY, "系统管理员"),
+    Role.SCHEDULER: RoleInfo(Level.COUNTY, "定时任务"),
 }
 
 #: Roles the host's own administration vouches for; the registry does not
 #: list them (someone has to register the first people).
-HOST_VOUCHED = frozenset({Role.REGISTRY_ADMIN})
+HOST_VOUCHED = frozenset({Role.REGISTRY_ADMIN, Role.SCHEDULER})
 
 _R = Role
 _VILLAGE_CLERKS = frozenset(
@@ -107,6 +109,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "assign_role": _ADMIN,
     "end_role": _ADMIN,
     "place_household": _ADMIN,
+    "start_campaign": _COUNTY_REVIEW,
+    "start_task": _VILLAGE_CLERKS | _VILLAGE_HEADS | _TOWNSHIP_ALL,
+    "complete_task": _VILLAGE_CLERKS | _VILLAGE_HEADS | _TOWNSHIP_ALL,
+    "waive_task": _VILLAGE_HEADS | _TOWNSHIP_REVIEW,
+    "sweep_overdue": frozenset({Role.SCHEDULER}),
 }
 
 

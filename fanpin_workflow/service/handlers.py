@@ -18,8 +18,9 @@ from fanpin_workflow.domain.approval import CLOSED_CASE_STATES, CaseEvent, CaseK
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, Clock
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.investigation import Investigation
+from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.key_households import KeyEntry, KeyHouseholdList
-from fanpin_workflow.domain.lifecycle import ENDED_STATES, ObjectState
+from fanpin_workflow.domain.lifecycle import ENDED_STATES, MONITORED_STATES, ObjectState
 from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.questions import Question, QuestionSettings
@@ -30,6 +31,7 @@ from fanpin_workflow.domain.registry import (
     check_registered,
 )
 from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.domain.worklist.records import Campaign, WorkTask
 from fanpin_workflow.errors import (
     BatchRefused,
     ConcurrencyConflict,
@@ -41,8 +43,13 @@ from fanpin_workflow.errors import (
     RequestIdReused,
 )
 from fanpin_workflow.service import household_commands as h
-from fanpin_workflow.service import household_handlers, registry_handlers
+from fanpin_workflow.service import (
+    household_handlers,
+    registry_handlers,
+    worklist_handlers,
+)
 from fanpin_workflow.service import registry_commands as r
+from fanpin_workflow.service import worklist_commands as w
 from fanpin_workflow.service.commands import (
     CASE_COMMANDS,
     CaseCommand,
@@ -98,6 +105,10 @@ class Batch:
         self.grid_sizes: dict[str, int] = {}
         self.areas: dict[str, Area] = {}
         self.person_roles: dict[str, list[RoleAssignment]] = {}
+        self.tasks: dict[str, WorkTask] = {}
+        self.campaigns: dict[str, Campaign] = {}
+        self._loaded_subjects: set[str] = set()
+        self._loaded_areas: set[tuple[str, str]] = set()
 
         self.households: dict[str, Household] = {}
         self.household_versions: dict[str, int] = {}
@@ -150,6 +161,7 @@ class Batch:
         self.recorded = self.uow.audit.by_request_ids(request_ids)
         investigated = household_handlers.preload(self)
         registry_handlers.preload(self)
+        worklist_handlers.preload(self)
         if self.check_registry:
             actors = {c.actor.id for c in self.commands}
             for assignment in self.uow.registry.assignments(actors):
@@ -276,6 +288,58 @@ class Batch:
         self.households[household.id] = household
         self.changed_households.add(household.id)
 
+    def track_task(self, task: WorkTask) -> None:
+        """Keep a task loaded from storage (the first copy loaded wins)."""
+        if task.id not in self.tasks:
+            self.tasks[task.id] = task
+            self.loaded_versions[task.id] = task.version
+
+    def add_task(self, task: WorkTask) -> None:
+        """Keep a new task to write at the end."""
+        self.tasks[task.id] = task
+        self.new_ids.add(task.id)
+
+    def load_campaigns(self, counties: set[str]) -> None:
+        """Load the campaigns running in these counties."""
+        missing = counties - self.campaigns.keys()
+        if missing:
+            self.campaigns.update(self.uow.campaigns.for_counties(missing))
+            self._no_campaign = getattr(self, "_no_campaign", set()) | (
+                missing - self.campaigns.keys()
+            )
+
+    def campaign_for(self, area_code: str) -> Campaign | None:
+        """The campaign running in the county of an area, if one is."""
+        county = area_code[:6] + "000000"
+        self.load_campaigns({county})
+        return self.campaigns.get(county)
+
+    def load_subject_tasks(self, subject_ids: set[str]) -> None:
+        """Load the open household tasks of these monitoring objects."""
+        missing = subject_ids - self._loaded_subjects
+        if missing:
+            for task in self.uow.tasks.open_for_subjects(missing):
+                self.track_task(task)
+            self._loaded_subjects |= missing
+
+    def done_keys(self, task: WorkTask) -> set[str]:
+        """The tasks done or waived on the lists this task's copy waits on:
+        its own area's and, for a village, its township's."""
+        areas = {task.area_code, task.area_code[:9] + "000"}
+        for area in areas:
+            if (task.campaign_id, area) not in self._loaded_areas:
+                for loaded in self.uow.tasks.of_campaign([task.campaign_id], area):
+                    self.track_task(loaded)
+                self._loaded_areas.add((task.campaign_id, area))
+        return {
+            t.task_key
+            for t in self.tasks.values()
+            if t.campaign_id == task.campaign_id
+            and t.area_code in areas
+            and t.subject_id is None
+            and t.state in ("done", "done_late", "waived")
+        }
+
     def track_investigation(self, investigation: Investigation) -> None:
         """Keep an investigation loaded from storage."""
         found = self.investigations.setdefault(investigation.id, investigation)
@@ -319,7 +383,25 @@ class Batch:
             obj.version += 1
             if obj.state in ENDED_STATES:
                 self.open_object_by_household.pop(obj.household_id, None)
+            if entry.event == CaseEvent.APPROVE_AT_COUNTY:
+                self._after_decision(obj, case, command.actor, now)
         return entry
+
+    def _after_decision(
+        self,
+        obj: MonitoringObject,
+        case: ApprovalCase,
+        actor: Actor,
+        now: pendulum.DateTime,
+    ) -> None:
+        """The work an inclusion (or a return to monitoring) starts."""
+        self.load_households({obj.household_id})
+        if case.kind in (CaseKind.INCLUSION, CaseKind.RELABEL):
+            worklist_handlers.on_included(self, obj, actor, now)
+        elif obj.state in MONITORED_STATES:
+            household = self.households.get(obj.household_id)
+            if household is not None:
+                worklist_handlers.track(self, household, obj, actor, now)
 
     def _propose_inclusion(
         self, command: ProposeInclusion, now: pendulum.DateTime
@@ -470,6 +552,18 @@ class Batch:
             [i for i in investigations if i.id not in self.new_ids],
             self.loaded_versions,
         )
+        work = sorted(
+            (
+                t
+                for t in self.tasks.values()
+                if t.id in self.new_ids or t.version != self.loaded_versions.get(t.id)
+            ),
+            key=lambda t: t.id,
+        )
+        self.uow.tasks.add_many([t for t in work if t.id in self.new_ids])
+        self.uow.tasks.update_many(
+            [t for t in work if t.id not in self.new_ids], self.loaded_versions
+        )
         changed_questions = sorted(
             (
                 q
@@ -547,4 +641,8 @@ _HANDLERS: dict[type[Any], Callable[[Batch, Any, pendulum.DateTime], AuditEntry]
     r.RaiseQuestion: registry_handlers.raise_question,
     r.AnswerQuestion: registry_handlers.answer_question,
     r.EscalateQuestion: registry_handlers.escalate_question,
+    w.StartCampaign: worklist_handlers.start_campaign,
+    w.StartTask: worklist_handlers.start_task,
+    w.CompleteTask: worklist_handlers.complete_task,
+    w.WaiveTask: worklist_handlers.waive_task,
 }

@@ -50,6 +50,7 @@ from fanpin_workflow.errors import (
 )
 from fanpin_workflow.service import commands as c
 from fanpin_workflow.service import household_commands as h
+from fanpin_workflow.service import worklist_handlers
 
 if TYPE_CHECKING:
     from fanpin_workflow.service.handlers import Batch
@@ -156,6 +157,9 @@ def register(
         batch.member_owners[member.id_number] = household.id
 
     batch.save_household(household)
+    obj = batch.open_object_by_household.get(household.id)
+    if existing is not None and obj is not None:
+        worklist_handlers.track(batch, household, obj, command.actor, now)
     return _entry(
         "household",
         household.id,

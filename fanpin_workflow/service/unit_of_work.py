@@ -25,6 +25,10 @@ from fanpin_workflow.adapters.repository import (
     SqlAlchemyCaseRepository,
     SqlAlchemyObjectRepository,
 )
+from fanpin_workflow.adapters.worklist_repository import (
+    SqlAlchemyCampaignRepository,
+    SqlAlchemyTaskRepository,
+)
 
 
 class SqlAlchemyUnitOfWork:
@@ -43,6 +47,8 @@ class SqlAlchemyUnitOfWork:
     key_lists: SqlAlchemyKeyListRepository
     registry: SqlAlchemyRegistry
     questions: SqlAlchemyQuestionRepository
+    tasks: SqlAlchemyTaskRepository
+    campaigns: SqlAlchemyCampaignRepository
 
     def __init__(self, bind: Engine | Connection, *, read_only: bool = False) -> None:
         self._bind = bind
@@ -72,6 +78,8 @@ class SqlAlchemyUnitOfWork:
         self.key_lists = SqlAlchemyKeyListRepository(connection)
         self.registry = SqlAlchemyRegistry(connection)
         self.questions = SqlAlchemyQuestionRepository(connection)
+        self.tasks = SqlAlchemyTaskRepository(connection)
+        self.campaigns = SqlAlchemyCampaignRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -54,6 +54,7 @@ from fanpin_workflow.service.handlers import (
 from fanpin_workflow.service.household_methods import HouseholdMethods
 from fanpin_workflow.service.registry_methods import RegistryMethods
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
+from fanpin_workflow.service.worklist_methods import WorklistMethods
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def random_id(kind: str) -> str:
     return uuid.uuid4().hex
 
 
-class Workflow(HouseholdMethods, RegistryMethods):
+class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
     """Runs monitoring-object approvals on a database the host chooses.
 
     Args:

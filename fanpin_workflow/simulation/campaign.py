@@ -51,6 +51,7 @@ from fanpin_workflow.simulation.config import (
 )
 from fanpin_workflow.simulation.county import County, build_county
 from fanpin_workflow.simulation.households import HouseholdFactory
+from fanpin_workflow.simulation.worklists import WorklistDriver
 
 #: Households registered per batch on the first morning.
 REGISTRATION_BATCH = 2_000
@@ -67,6 +68,7 @@ class SimulationResult:
     database: str
     commands_carried_out: int
     follow_up_entries: int
+    sweep_entries: int
     cases_started: int
     county: County
 
@@ -104,6 +106,8 @@ class CampaignSimulation:
         self.key_listed: set[str] = set()
         self.form_of: dict[str, Form] = {}
         self.cases = CaseDriver(self)
+        self.worklists = WorklistDriver(self)
+        self.swept = 0
 
     @property
     def cases_started(self) -> int:
@@ -115,6 +119,7 @@ class CampaignSimulation:
         self.clock.set(self.config.start)
         self._set_up_registry()
         self._register()
+        self.worklists.start()
         self._import_existing()
         self._plan_key_lists()
         self._plan_investigations()
@@ -122,6 +127,8 @@ class CampaignSimulation:
         slot = self.config.start
         while slot <= self.config.end:
             self.clock.set(slot)
+            if slot.hour == FIRST_HOUR:
+                self.swept += self.worklists.sweep()
             due = self._pop_due(slot)
             if due:
                 self._carry_out(due, slot)
@@ -511,6 +518,12 @@ class CampaignSimulation:
             )
         elif entry.subject_type == "approval_case" and entry.event == "propose":
             self.cases.adopt(entry, slot)
+        elif (
+            entry.subject_type == "task"
+            and entry.event == "create"
+            and self.worklists.planned  # the campaign's own are planned at start
+        ):
+            self.worklists.adopt(entry)
 
     def _observe(self, entry: AuditEntry) -> None:
         """Keep track of the county's decisions on objects."""
@@ -598,6 +611,7 @@ def simulate(
         database=str(database),
         commands_carried_out=simulation.carried_out,
         follow_up_entries=simulation.follow_ups,
+        sweep_entries=simulation.swept,
         cases_started=simulation.cases_started,
         county=simulation.county,
     )

@@ -39,6 +39,8 @@ class SimulationConfig:
     township_return_rate: float = 0.06
     county_return_rate: float = 0.04
     county_decline_rate: float = 0.03
+    #: Of work-list tasks, how many are done after their due time.
+    late_task_share: float = 0.06
 
     @property
     def start(self) -> pendulum.DateTime:

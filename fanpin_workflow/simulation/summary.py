@@ -19,6 +19,7 @@ from fanpin_workflow.adapters.household_repository import (
 from fanpin_workflow.adapters.tables import (
     approval_cases,
     audit_trail,
+    escalations,
     households,
     investigations,
     key_household_lists,
@@ -26,6 +27,7 @@ from fanpin_workflow.adapters.tables import (
     monitoring_objects,
     role_assignments,
     security_log,
+    tasks,
 )
 from fanpin_workflow.domain.access import HOST_VOUCHED, PERMISSIONS
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind, CaseState
@@ -70,6 +72,9 @@ class CampaignSummary:
     eliminations: EliminationCheck | None = None
     access_violations: int = 0
     security_refusals: int = 0
+    tasks_by_stage: dict[str, dict[str, int]] = attrs.Factory(dict)
+    overdue_by_township: dict[str, int] = attrs.Factory(dict)
+    escalations: int = 0
 
     @property
     def objects_by_state(self) -> dict[str, int]:
@@ -119,7 +124,36 @@ def summarize(
         eliminations=recheck_eliminations(connection, policy or PolicyParameters()),
         access_violations=access_violations(connection),
         security_refusals=_count(connection, security_log),
+        tasks_by_stage=_tasks_by_stage(connection),
+        overdue_by_township=_overdue_by_township(connection),
+        escalations=_count(connection, escalations),
     )
+
+
+def _tasks_by_stage(connection: Connection) -> dict[str, dict[str, int]]:
+    """Work-list tasks (households' own left out) by stage and final state."""
+    rows = connection.execute(
+        select(tasks.c.stage, tasks.c.state, func.count())
+        .where(tasks.c.subject_id.is_(None))
+        .group_by(tasks.c.stage, tasks.c.state)
+        .order_by(tasks.c.stage, tasks.c.state)
+    )
+    table: dict[str, dict[str, int]] = {}
+    for stage, state, count in rows:
+        table.setdefault(stage, {})[state] = count
+    return table
+
+
+def _overdue_by_township(connection: Connection) -> dict[str, int]:
+    """Tasks that went overdue, counted for the township they lie in."""
+    township = func.substr(escalations.c.from_area, 1, 9)
+    rows = connection.execute(
+        select(township, func.count())
+        .where(escalations.c.subject_type == "task")
+        .group_by(township)
+        .order_by(township)
+    )
+    return {prefix + "000": count for prefix, count in rows}
 
 
 def access_violations(connection: Connection) -> int:

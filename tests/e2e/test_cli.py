@@ -49,16 +49,25 @@ def test_audit_rows_equal_commands_and_follow_ups(backend_url: str) -> None:
 
     figures = re.search(
         r"Commands carried out: ([\d,]+); entries written by the follow-ups "
-        r"they started: ([\d,]+)",
+        r"they started: ([\d,]+); by the daily overdue sweeps: ([\d,]+)",
         output,
     )
     assert figures is not None
-    carried, followed = (int(g.replace(",", "")) for g in figures.groups())
+    carried, followed, swept = (int(g.replace(",", "")) for g in figures.groups())
     engine = create_engine(database_url(backend_url))
     summary = summarize(engine, ApprovalSettings())
     engine.dispose()
-    assert summary.audit_rows == carried + followed
-    assert carried > 10_000 and followed > 0
+    assert summary.audit_rows == carried + followed + swept
+    assert carried > 10_000 and followed > 0 and swept > 0
+    assert summary.access_violations == 0
+    assert summary.escalations > 0
+    assert set(summary.tasks_by_stage) == {
+        "assistance",
+        "data_entry",
+        "investigation",
+        "preparation",
+        "summary",
+    }
     assert summary.objects_off_trail == 0
     assert summary.cases_off_trail == 0
     assert sum(summary.returns_by_level.values()) > 0

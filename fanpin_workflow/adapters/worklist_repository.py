@@ -1,0 +1,136 @@
+"""Campaigns, task copies and escalations."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import pendulum
+from sqlalchemy import Connection, func, select
+from sqlalchemy.engine import Row
+
+from fanpin_workflow.adapters.repository import _VersionedRepository, chunked
+from fanpin_workflow.adapters.tables import campaigns, escalations, tasks
+from fanpin_workflow.domain.worklist.records import Campaign, WorkTask
+
+#: States in which a task still waits for work.
+OPEN_STATES = ("pending", "in_progress")
+
+
+class SqlAlchemyTaskRepository(_VersionedRepository):
+    """Task copies, loaded and saved with a version check."""
+
+    table = tasks
+    kind = "task"
+    _mutable = ("state", "version", "updated_at", "completed_at", "reason")
+
+    def _load(self, row: Row[Any]) -> WorkTask:
+        return WorkTask(
+            id=row.id,
+            campaign_id=row.campaign_id,
+            task_key=row.task_key,
+            stage=row.stage,
+            level=row.level,
+            area_code=row.area_code,
+            state=row.state,
+            due_at=row.due_at,
+            subject_id=row.subject_id,
+            created_at=row.created_at,
+            completed_at=row.completed_at,
+            reason=row.reason,
+            version=row.version,
+            updated_at=row.updated_at,
+        )
+
+    def due_by(self, at: pendulum.DateTime, limit: int) -> list[WorkTask]:
+        """Open tasks whose due time has come, oldest first (by the index)."""
+        rows = self.connection.execute(
+            select(self.table)
+            .where(self.table.c.state.in_(OPEN_STATES), self.table.c.due_at <= at)
+            .order_by(self.table.c.due_at, self.table.c.id)
+            .limit(limit)
+        )
+        return [self._load(row) for row in rows]
+
+    def of_campaign(
+        self, campaign_ids: Collection[str], area_prefix: str | None = None
+    ) -> list[WorkTask]:
+        """Every task of these campaigns, inside an area-code prefix if given."""
+        query = select(self.table).where(self.table.c.campaign_id.in_(campaign_ids))
+        if area_prefix:
+            query = query.where(self.table.c.area_code.startswith(area_prefix))
+        rows = self.connection.execute(query.order_by(self.table.c.id))
+        return [self._load(row) for row in rows]
+
+    def open_for_subjects(self, subject_ids: Collection[str]) -> list[WorkTask]:
+        """Open household tasks of these monitoring objects."""
+        found: list[WorkTask] = []
+        for chunk in chunked(subject_ids):
+            rows = self.connection.execute(
+                select(self.table).where(
+                    self.table.c.subject_id.in_(chunk),
+                    self.table.c.state.in_((*OPEN_STATES, "overdue")),
+                )
+            )
+            found += [self._load(row) for row in rows]
+        return found
+
+
+class SqlAlchemyCampaignRepository:
+    """Campaigns and the escalations of overdue work."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def for_counties(self, county_codes: Collection[str]) -> dict[str, Campaign]:
+        """The latest campaign started for each of these counties."""
+        found: dict[str, Campaign] = {}
+        rows = self.connection.execute(
+            select(campaigns)
+            .where(campaigns.c.county_code.in_(sorted(county_codes)))
+            .order_by(campaigns.c.started_at)
+        )
+        for row in rows:
+            found[row.county_code] = Campaign(
+                row.id, row.definition, row.version, row.county_code, row.started_at
+            )
+        return found
+
+    def add(self, campaign: Campaign) -> None:
+        """Record a started campaign."""
+        self.connection.execute(
+            campaigns.insert().values(
+                id=campaign.id,
+                definition=campaign.definition,
+                version=campaign.version,
+                county_code=campaign.county_code,
+                started_at=campaign.started_at,
+            )
+        )
+
+    def escalated(self, subject_ids: Collection[str]) -> set[tuple[str, str, Any]]:
+        """The (subject type, subject id, due time) escalated for these subjects."""
+        found: set[tuple[str, str, Any]] = set()
+        for chunk in chunked(subject_ids):
+            rows = self.connection.execute(
+                select(
+                    escalations.c.subject_type,
+                    escalations.c.subject_id,
+                    escalations.c.due_at,
+                ).where(escalations.c.subject_id.in_(chunk))
+            )
+            found |= {(kind, subject, due) for kind, subject, due in rows}
+        return found
+
+    def escalate(self, rows: list[dict[str, Any]]) -> None:
+        """Record escalations; the unique key makes each happen once."""
+        if rows:
+            self.connection.execute(escalations.insert(), rows)
+
+    def escalation_count(self) -> int:
+        """How many escalations were recorded."""
+        return int(
+            self.connection.execute(
+                select(func.count()).select_from(escalations)
+            ).scalar_one()
+        )

@@ -1,0 +1,131 @@
+"""The overdue sweep: mark past-due work overdue and escalate it, once.
+
+Deadlines live in the database; the sweep reads open tasks by due time
+through an index, so one call costs what is due, not what exists. Each task
+and each question is escalated once per due time, however often the sweep
+runs and from however many processes: the task's version check and the
+escalation's unique key both refuse a second time.
+"""
+
+from __future__ import annotations
+
+import attrs
+import pendulum
+
+from fanpin_workflow.domain.access import Role, check_permitted
+from fanpin_workflow.domain.approval import Level
+from fanpin_workflow.domain.jurisdiction import Actor
+from fanpin_workflow.domain.model import AuditEntry, entry_about, move
+from fanpin_workflow.domain.questions import QUESTION
+from fanpin_workflow.domain.worklist.task import TASK, TASK_MACHINE, TaskEvent
+from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
+
+#: Who a level's overdue work goes up to.
+_ABOVE = {Level.VILLAGE: Level.TOWNSHIP, Level.TOWNSHIP: Level.COUNTY}
+
+
+@attrs.frozen
+class SweepReport:
+    """What one sweep did."""
+
+    tasks_marked: int
+    questions_escalated: int
+
+
+def scheduler(area_code: str) -> Actor:
+    """The engine's own scheduler, acting for the county of an area."""
+    county = area_code[:6] + "000000"
+    return Actor("fanpin-scheduler", Role.SCHEDULER, Level.COUNTY, county)
+
+
+def sweep(uow: SqlAlchemyUnitOfWork, now: pendulum.DateTime, limit: int) -> SweepReport:
+    """Mark up to `limit` past-due tasks overdue and escalate past-due questions."""
+    entries: list[AuditEntry] = []
+    escalations: list[dict[str, object]] = []
+
+    due = uow.tasks.due_by(now, limit)
+    loaded = {task.id: task.version for task in due}
+    for task in due:
+        actor = scheduler(task.area_code)
+        check_permitted(actor, "sweep_overdue")
+        before = task.state
+        move(task, TASK_MACHINE.fire(task.id, before, TaskEvent.MARK_OVERDUE))
+        task.version += 1
+        task.updated_at = now
+        level = Level(task.level)
+        above = _ABOVE.get(level, Level.COUNTY)
+        escalations.append(
+            _escalation("task", task.id, task.due_at, now, task.area_code, above)
+        )
+        entries.append(
+            entry_about(
+                "task",
+                task.id,
+                TaskEvent.MARK_OVERDUE,
+                before,
+                task.state,
+                actor,
+                now,
+                f"escalated to the {above}",
+                object_id=task.subject_id,
+                version=TASK.version,
+            )
+        )
+
+    questions = uow.questions.due_by(now, limit)
+    done = uow.campaigns.escalated([q.id for q in questions])
+    for question in questions:
+        if ("question", question.id, question.due_at) in done:
+            continue
+        # A township's late answer goes to the county; so does the county's own.
+        above = Level.COUNTY
+        escalations.append(
+            _escalation(
+                "question",
+                question.id,
+                question.due_at,
+                now,
+                question.village_code,
+                above,
+            )
+        )
+        entries.append(
+            entry_about(
+                "question",
+                question.id,
+                "overdue",
+                question.state,
+                question.state,
+                scheduler(question.village_code),
+                now,
+                f"not answered by {question.due_at}; escalated to the {above}",
+                version=QUESTION.version,
+            )
+        )
+
+    uow.tasks.update_many(due, loaded)
+    uow.campaigns.escalate(escalations)
+    uow.audit.append_many(
+        [attrs.evolve(entry, command="sweep_overdue") for entry in entries]
+    )
+    return SweepReport(len(due), len(entries) - len(due))
+
+
+def _escalation(
+    kind: str,
+    subject_id: str,
+    due_at: pendulum.DateTime | None,
+    now: pendulum.DateTime,
+    area: str,
+    above: Level,
+) -> dict[str, object]:
+    prefix = {Level.TOWNSHIP: 9, Level.COUNTY: 6}[above]
+    return {
+        "subject_type": kind,
+        "subject_id": subject_id,
+        "due_at": due_at,
+        "escalated_at": now,
+        "from_area": area,
+        "to_level": str(above),
+        "to_area": area[:prefix] + "0" * (12 - prefix),
+    }

@@ -1,0 +1,63 @@
+"""Commands for campaigns and their tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from fanpin_workflow.domain.approval import Level
+from fanpin_workflow.domain.jurisdiction import check_area_code
+from fanpin_workflow.domain.values import check_free_text, check_id
+from fanpin_workflow.service.commands import Command, version
+
+
+def _id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check_id(attribute.name, value)
+
+
+def _reason(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        check_free_text(attribute.name, value)
+
+
+def _county(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check_area_code(attribute.name, value, Level.COUNTY)
+
+
+@attrs.frozen(kw_only=True)
+class StartCampaign(Command):
+    """A county starts a campaign: every township and village gets its list."""
+
+    name = "start_campaign"
+    county_code: str = attrs.field(validator=_county)
+    definition: str = attrs.field(default="guangxi_2024", validator=_id)
+
+
+@attrs.frozen(kw_only=True)
+class StartTask(Command):
+    """Work on a task begins."""
+
+    name = "start_task"
+    task_id: str = attrs.field(validator=_id)
+    expected_version: int | None = attrs.field(default=None, validator=version)
+
+
+@attrs.frozen(kw_only=True)
+class CompleteTask(Command):
+    """A task is done; late, it needs a reason."""
+
+    name = "complete_task"
+    task_id: str = attrs.field(validator=_id)
+    reason: str | None = attrs.field(default=None, validator=_reason)
+    expected_version: int | None = attrs.field(default=None, validator=version)
+
+
+@attrs.frozen(kw_only=True)
+class WaiveTask(Command):
+    """A task is not needed here, for a stated reason."""
+
+    name = "waive_task"
+    task_id: str = attrs.field(validator=_id)
+    reason: str = attrs.field(validator=_reason)
+    expected_version: int | None = attrs.field(default=None, validator=version)
