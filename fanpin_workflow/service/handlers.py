@@ -108,6 +108,8 @@ class Batch:
         self.tasks: dict[str, WorkTask] = {}
         self.campaigns: dict[str, Campaign] = {}
         self._loaded_subjects: set[str] = set()
+        self._no_campaign: set[str] = set()
+        self._unregistered: set[str] = set()
         self._loaded_areas: set[tuple[str, str]] = set()
 
         self.households: dict[str, Household] = {}
@@ -198,12 +200,15 @@ class Batch:
                 self._track_object(obj)
             self.open_object_by_household[household] = self.objects[obj.id]
 
-        eliminating = {
-            self.objects[case.object_id].household_id
+        # The county's decisions read the household (elimination rule, the
+        # tasks an inclusion starts) and the county's campaign.
+        decided = [
+            self.objects[case.object_id]
             for case in self.cases.values()
-            if case.id in deciding and case.kind == CaseKind.RISK_ELIMINATION
-        }
-        self.load_households(eliminating)
+            if case.id in deciding and case.object_id in self.objects
+        ]
+        self.load_households({obj.household_id for obj in decided})
+        self.load_campaigns({obj.village_code[:6] + "000000" for obj in decided})
 
         # Proposals, and forms whose follow-ups may propose, need open cases.
         proposed = {c.object_id for c in self.commands if isinstance(c, ProposeChange)}
@@ -274,15 +279,19 @@ class Batch:
 
     def load_households(self, ids: set[str]) -> None:
         """Load the households not loaded yet."""
-        missing = ids - self.households.keys()
+        missing = ids - self.households.keys() - self._unregistered
+        if not missing:
+            return
         for household_id, (household, version) in self.uow.households.get_many(
             missing
         ).items():
             self.households[household_id] = household
             self.household_versions[household_id] = version
+        self._unregistered |= missing - self.households.keys()
 
     def save_household(self, household: Household) -> None:
         """Keep a new or changed household to write at the end."""
+        self._unregistered.discard(household.id)
         if household.id not in self.households:
             self.new_ids.add(household.id)
         self.households[household.id] = household
@@ -301,12 +310,10 @@ class Batch:
 
     def load_campaigns(self, counties: set[str]) -> None:
         """Load the campaigns running in these counties."""
-        missing = counties - self.campaigns.keys()
+        missing = counties - self.campaigns.keys() - self._no_campaign
         if missing:
             self.campaigns.update(self.uow.campaigns.for_counties(missing))
-            self._no_campaign = getattr(self, "_no_campaign", set()) | (
-                missing - self.campaigns.keys()
-            )
+            self._no_campaign |= missing - self.campaigns.keys()
 
     def campaign_for(self, area_code: str) -> Campaign | None:
         """The campaign running in the county of an area, if one is."""
