@@ -5,6 +5,7 @@ docs/workflow.md embeds this text; a test keeps the two the same.
 
 from __future__ import annotations
 
+from fanpin_workflow.domain.access import ROLES, allowed_commands
 from fanpin_workflow.domain.approval import (
     APPROVAL,
     KINDS_NEEDING_REASON,
@@ -67,4 +68,16 @@ def workflow_tables() -> str:
             + (f"`{declined}`" if declined else "object unchanged")
             + f" | {'yes' if kind in KINDS_NEEDING_REASON else 'no'} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def access_table() -> str:
+    """The roles, their level and title, and the commands each may issue."""
+    lines = [
+        "| role | level | 中文 | may issue |",
+        "|---|---|---|---|",
+    ]
+    for role, info in ROLES.items():
+        commands = ", ".join(f"`{c}`" for c in allowed_commands(role)) or "nothing"
+        lines.append(f"| `{role}` | {info.level} | {info.title_zh} | {commands} |")
     return "\n".join(lines) + "\n"

@@ -20,7 +20,7 @@ from fanpin_workflow.adapters.database import (
     open_engine,
     translated_errors,
 )
-from fanpin_workflow.cli.describe import workflow_tables
+from fanpin_workflow.cli.describe import access_table, workflow_tables
 from fanpin_workflow.cli.render import render_summary
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.errors import FanpinError
@@ -157,9 +157,14 @@ def migrate_command(database: str, revision: str) -> None:
 
 
 @cli.command("describe")
-def describe_command() -> None:
-    """Print the lifecycle and approval tables as Markdown."""
-    click.echo(workflow_tables(), nl=False)
+@click.option(
+    "--permissions",
+    is_flag=True,
+    help="Print the permission table instead of the state tables.",
+)
+def describe_command(permissions: bool) -> None:
+    """Print the lifecycle and approval tables (or the permissions) as Markdown."""
+    click.echo(access_table() if permissions else workflow_tables(), nl=False)
 
 
 def _console() -> Console:
