@@ -6,6 +6,7 @@ loads with one SELECT per table and writes with one executemany per table.
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
@@ -34,7 +35,7 @@ def chunked(values: Collection[str]) -> Iterable[list[str]]:
         yield ordered[start : start + _CHUNK]
 
 
-class _VersionedRepository:
+class _VersionedRepository(abc.ABC):
     """Shared bulk load and optimistic save for a table with a version."""
 
     table: Table
@@ -44,8 +45,9 @@ class _VersionedRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
+    @abc.abstractmethod
     def _load(self, row: Row[Any]) -> Any:
-        raise NotImplementedError  # each repository maps its own rows
+        """Map a row to the record it stores."""
 
     def get_many(self, ids: Collection[str]) -> dict[str, Any]:
         """Load the records with the given ids, keyed by id."""

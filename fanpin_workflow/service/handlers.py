@@ -6,7 +6,7 @@ order, and the changed records and audit entries are written in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -509,6 +509,14 @@ class Batch:
             self.new_ids.add(case.id)
             self.open_case_by_object[case.object_id] = case
 
+    def _save(self, repository: Any, records: Iterable[Any]) -> None:
+        """Insert the new records and update the changed ones, by id."""
+        changed = _changed(records, self)
+        repository.add_many([r for r in changed if r.id in self.new_ids])
+        repository.update_many(
+            [r for r in changed if r.id not in self.new_ids], self.loaded_versions
+        )
+
     def _write(self) -> list[AuditEntry]:
         if not self.entries:
             return []
@@ -546,46 +554,9 @@ class Batch:
             self.loaded_versions,
         )
 
-        investigations = [
-            i
-            for i in self.investigations.values()
-            if i.id in self.new_ids or i.version != self.loaded_versions.get(i.id)
-        ]
-        investigations.sort(key=lambda i: i.id)
-        self.uow.investigations.add_many(
-            [i for i in investigations if i.id in self.new_ids]
-        )
-        self.uow.investigations.update_many(
-            [i for i in investigations if i.id not in self.new_ids],
-            self.loaded_versions,
-        )
-        work = sorted(
-            (
-                t
-                for t in self.tasks.values()
-                if t.id in self.new_ids or t.version != self.loaded_versions.get(t.id)
-            ),
-            key=lambda t: t.id,
-        )
-        self.uow.tasks.add_many([t for t in work if t.id in self.new_ids])
-        self.uow.tasks.update_many(
-            [t for t in work if t.id not in self.new_ids], self.loaded_versions
-        )
-        changed_questions = sorted(
-            (
-                q
-                for q in self.questions.values()
-                if q.id in self.new_ids or q.version != self.loaded_versions.get(q.id)
-            ),
-            key=lambda q: q.id,
-        )
-        self.uow.questions.add_many(
-            [q for q in changed_questions if q.id in self.new_ids]
-        )
-        self.uow.questions.update_many(
-            [q for q in changed_questions if q.id not in self.new_ids],
-            self.loaded_versions,
-        )
+        self._save(self.uow.investigations, self.investigations.values())
+        self._save(self.uow.tasks, self.tasks.values())
+        self._save(self.uow.questions, self.questions.values())
         for village in sorted(self.touched_key_lists):
             self.uow.key_lists.save(
                 self.key_lists[village],
@@ -593,6 +564,17 @@ class Batch:
                 self.new_key_entries.get(village, []),
             )
         return self.uow.audit.append_many(self.entries)
+
+
+def _changed(records: Iterable[Any], batch: Batch) -> list[Any]:
+    return sorted(
+        (
+            r
+            for r in records
+            if r.id in batch.new_ids or r.version != batch.loaded_versions.get(r.id)
+        ),
+        key=lambda r: r.id,
+    )
 
 
 def _check_version(

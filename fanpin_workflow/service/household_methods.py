@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.investigation import Findings, Form, Investigation
@@ -21,11 +21,14 @@ from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
 class HouseholdMethods:
     """Commands and queries about households; mixed into Workflow."""
 
-    def handle(self, command: c.Command) -> AuditEntry:
-        raise NotImplementedError  # Workflow provides it
+    # Workflow, which mixes this in, provides these.
+    if TYPE_CHECKING:
 
-    def _reading(self) -> contextlib.AbstractContextManager[SqlAlchemyUnitOfWork]:
-        raise NotImplementedError  # Workflow provides it
+        def handle(self, command: c.Command) -> AuditEntry: ...
+
+        def _reading(
+            self,
+        ) -> contextlib.AbstractContextManager[SqlAlchemyUnitOfWork]: ...
 
     def register_household(
         self,

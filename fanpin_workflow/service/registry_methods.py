@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -23,11 +24,14 @@ from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
 class RegistryMethods:
     """Commands and queries about the registry and questions; mixed into Workflow."""
 
-    def handle(self, command: c.Command) -> AuditEntry:
-        raise NotImplementedError  # Workflow provides it
+    # Workflow, which mixes this in, provides these.
+    if TYPE_CHECKING:
 
-    def _reading(self) -> contextlib.AbstractContextManager[SqlAlchemyUnitOfWork]:
-        raise NotImplementedError  # Workflow provides it
+        def handle(self, command: c.Command) -> AuditEntry: ...
+
+        def _reading(
+            self,
+        ) -> contextlib.AbstractContextManager[SqlAlchemyUnitOfWork]: ...
 
     def register_area(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -39,11 +40,14 @@ class WorklistMethods:
     clock: Clock
     bind: object
 
-    def handle(self, command: c.Command) -> AuditEntry:
-        raise NotImplementedError  # Workflow provides it
+    # Workflow, which mixes this in, provides these.
+    if TYPE_CHECKING:
 
-    def _reading(self) -> contextlib.AbstractContextManager[SqlAlchemyUnitOfWork]:
-        raise NotImplementedError  # Workflow provides it
+        def handle(self, command: c.Command) -> AuditEntry: ...
+
+        def _reading(
+            self,
+        ) -> contextlib.AbstractContextManager[SqlAlchemyUnitOfWork]: ...
 
     def start_campaign(
         self, actor: Actor, county_code: str, definition: str = "guangxi_2024"

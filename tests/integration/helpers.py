@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from fanpin_workflow import VirtualClock, Workflow
 from fanpin_workflow.adapters.tables import metadata
@@ -24,37 +24,45 @@ def eligible_record(household_id: str) -> dict[str, Any]:
     )
 
 
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(bind: Engine | Connection) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every engine table, to prove a refusal wrote nothing.
 
     The security log is left out: a refusal of access is written there on
     purpose (see security_rows).
     """
-    with engine.connect() as connection:
-        return {
-            table.name: [
-                tuple(row)
-                for row in connection.execute(
-                    select(table).order_by(*table.primary_key.columns)
-                )
-            ]
-            for table in metadata.sorted_tables
-            if table.name != "fanpin_security_log"
-        }
+    if isinstance(bind, Connection):
+        return _rows(bind)
+    with bind.connect() as connection:
+        return _rows(connection)
 
 
-def security_rows(engine: Engine) -> list[tuple[Any, ...]]:
-    """The security log's rows: (actor, role, command, rule)."""
-    log = metadata.tables["fanpin_security_log"]
-    with engine.connect() as connection:
-        return [
+def _rows(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        table.name: [
             tuple(row)
             for row in connection.execute(
-                select(
-                    log.c.actor_id, log.c.actor_role, log.c.command, log.c.rule
-                ).order_by(log.c.sequence)
+                select(table).order_by(*table.primary_key.columns)
             )
         ]
+        for table in metadata.sorted_tables
+        if table.name != "fanpin_security_log"
+    }
+
+
+def security_rows(bind: Engine | Connection) -> list[tuple[Any, ...]]:
+    """The security log's rows: (actor, role, command, rule)."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return security_rows(connection)
+    log = metadata.tables["fanpin_security_log"]
+    return [
+        tuple(row)
+        for row in bind.execute(
+            select(
+                log.c.actor_id, log.c.actor_role, log.c.command, log.c.rule
+            ).order_by(log.c.sequence)
+        )
+    ]
 
 
 def case_at_county(

@@ -8,12 +8,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from fanpin_workflow import Actor, VirtualClock, Workflow
 from fanpin_workflow.adapters import schema
 from fanpin_workflow.adapters.database import open_engine
-from fanpin_workflow.adapters.tables import metadata, security_log
 from fanpin_workflow.domain.access import HOST_VOUCHED, PERMISSIONS, ROLES, Role
 from fanpin_workflow.domain.approval import Level
 from fanpin_workflow.errors import AccessRefused
@@ -30,6 +29,7 @@ from tests.conftest import (
     township_reviewer,
     village_officer,
 )
+from tests.integration.helpers import security_rows, snapshot
 from tests.integration.test_households_storage import record
 
 INSIDE = {Level.VILLAGE: VILLAGE, Level.TOWNSHIP: TOWNSHIP, Level.COUNTY: COUNTY}
@@ -247,14 +247,14 @@ def test_every_role_against_the_table(
                 )
             savepoint = connection.begin_nested()
             attempt = attempts(clock)[command](wf, actor)
-            before, logged = snapshot_of(connection), security_of(connection)
+            before, logged = snapshot(connection), security_rows(connection)
             try:
                 attempt()
                 outcomes[(role, inside)] = "allowed"
             except AccessRefused as refused:
                 outcomes[(role, inside)] = "refused"
-                after = snapshot_of(connection)
-                now_logged = security_of(connection)
+                after = snapshot(connection)
+                now_logged = security_rows(connection)
                 assert after == before, (role, inside)
                 assert now_logged[len(logged) :] == [
                     (actor.id, str(role), command, type(refused).__name__)
@@ -269,30 +269,3 @@ def test_every_role_against_the_table(
     }
     assert wrong == {}
     assert len(outcomes) == 2 * len(Role)
-
-
-def snapshot_of(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Every engine table but the security log, read on the test's connection."""
-    return {
-        table.name: [
-            tuple(row)
-            for row in connection.execute(
-                select(table).order_by(*table.primary_key.columns)
-            )
-        ]
-        for table in metadata.sorted_tables
-        if table.name != "fanpin_security_log"
-    }
-
-
-def security_of(connection: Connection) -> list[tuple[Any, ...]]:
-    """The security log's (actor, role, command, rule), on the test's connection."""
-    log = security_log
-    return [
-        tuple(row)
-        for row in connection.execute(
-            select(
-                log.c.actor_id, log.c.actor_role, log.c.command, log.c.rule
-            ).order_by(log.c.sequence)
-        )
-    ]
