@@ -12,7 +12,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
-from fanpin_workflow.errors import ConcurrencyConflict, InvalidInput, StorageError
+from fanpin_workflow.errors import (
+    ConcurrencyConflict,
+    FanpinError,
+    InvalidInput,
+    StorageError,
+)
 
 _CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
 
@@ -130,6 +135,34 @@ def translated_errors(target: str | None = None) -> Iterator[None]:
             ) from error
         reason = str(error.orig).strip().splitlines()[0] if error.orig else error
         raise StorageError(f"the database failed{where}: {reason}") from error
+
+
+def integrity_refusal(error: IntegrityError, size: int) -> FanpinError:
+    """What a broken database rule means, without the values that broke it.
+
+    A uniqueness rule broken at commit means another writer got there
+    first (retryable); any other rule means the input was wrong.
+    """
+    rule = _constraint(error)
+    text = str(error.orig)
+    unique = "UNIQUE" in text or getattr(error.orig, "sqlstate", "") == "23505"
+    if unique:
+        return ConcurrencyConflict(
+            "batch",
+            f"of {size}",
+            f"a uniqueness rule ({rule}) met by another writer",
+        )
+    return InvalidInput("record", rule, "breaks a rule of the database")
+
+
+def _constraint(error: IntegrityError) -> str:
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None) or getattr(diag, "column_name", None)
+    if name:
+        return str(name)
+    # SQLite says "UNIQUE constraint failed: table.column": names, no values.
+    text = str(error.orig)
+    return text.split(":", 1)[1].strip() if ":" in text else "a constraint"
 
 
 def describe(url: URL) -> str:

@@ -111,12 +111,13 @@ class SqlAlchemyHouseholdRepository:
         return sorted(self.connection.execute(query).scalars())
 
     def owners(self, id_numbers: Collection[str]) -> dict[str, str]:
-        """The household each of these identity numbers is registered in."""
+        """The household each person is registered in, by the first 18
+        characters of their identity (or certificate) number."""
         found: dict[str, str] = {}
-        for chunk in chunked(id_numbers):
+        for chunk in chunked({number[:18] for number in id_numbers}):
             query = select(
-                household_members.c.id_number, household_members.c.household_id
-            ).where(household_members.c.id_number.in_(chunk))
+                household_members.c.person_key, household_members.c.household_id
+            ).where(household_members.c.person_key.in_(chunk))
             found.update(
                 {number: owner for number, owner in self.connection.execute(query)}
             )
@@ -225,6 +226,7 @@ def _dump_member(household_id: str, position: int, member: Member) -> dict[str, 
         "household_id": household_id,
         "position": position,
         "id_number": member.id_number,
+        "person_key": member.id_number[:18],
         "sex": str(member.sex),
         "birth_date": member.birth_date,
         "relation": str(member.relation),

@@ -149,7 +149,10 @@ household_members = Table(
         primary_key=True,
     ),
     Column("position", Integer, primary_key=True),
-    Column("id_number", String(22), nullable=False, unique=True),
+    Column("id_number", String(22), nullable=False),
+    # The person: an identity number's first 18 characters, also inside a
+    # 20- or 22-character certificate number. One household per person.
+    Column("person_key", String(18), nullable=False, unique=True),
     Column("sex", String(8), nullable=False),
     Column("birth_date", Date, nullable=False),
     Column("relation", String(32), nullable=False),

@@ -87,6 +87,7 @@ _COUNTY_REVIEW = frozenset({_R.COUNTY_REVIEWER, _R.COUNTY_GRID_LEADER})
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "register_household": _VILLAGE_CLERKS,
     "assign_investigation": _VILLAGE_CLERKS | _VILLAGE_HEADS,
+    "reassign_investigation": _VILLAGE_CLERKS | _VILLAGE_HEADS,
     "record_visit": _VISITORS,
     "record_findings": _VISITORS,
     "add_key_household": _VILLAGE_CLERKS | _VILLAGE_HEADS,

@@ -46,7 +46,12 @@ class VirtualClock:
 
     def advance(self, **delta: float) -> pendulum.DateTime:
         """Move forward by a pendulum duration, such as `days=5`."""
-        moved = self._now.add(**delta)  # type: ignore[arg-type]
+        try:
+            moved = self._now.add(**delta)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
+            raise InvalidInput(
+                "delta", delta, "whole or decimal numbers of years to microseconds"
+            ) from None
         self.set(moved)
         return moved
 

@@ -44,6 +44,29 @@ def check_area_code(field: str, code: str, level: Level) -> str:
     return code
 
 
+def area_prefix(within: object) -> str:
+    """The digits that name an area: a 6-, 9- or 12-digit prefix as given, or
+    a full 12-digit county or township code cut to its 6 or 9 digits.
+
+    Raises:
+        InvalidInput: not such a prefix or code.
+    """
+    if (
+        not isinstance(within, str)
+        or not within.isascii()
+        or not within.isdigit()
+        or len(within) not in (6, 9, 12)
+    ):
+        raise InvalidInput(
+            "within", within, "an area code, or its prefix of 6 or 9 digits"
+        )
+    if len(within) == 12 and within.endswith("000000"):
+        return within[:6]
+    if len(within) == 12 and within.endswith("000"):
+        return within[:9]
+    return within
+
+
 def township_of(village_code: str) -> str:
     """The code of the township a village lies in."""
     return village_code[:9] + "000"

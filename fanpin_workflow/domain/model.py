@@ -119,6 +119,8 @@ SUBJECT_TYPES = (
     "area",
     "grid",
     "role_assignment",
+    "task",
+    "campaign",
 )
 
 

@@ -618,6 +618,7 @@ _HANDLERS: dict[type[Any], Callable[[Batch, Any, pendulum.DateTime], AuditEntry]
     ImportMonitoringObject: Batch._import,
     h.RegisterHousehold: household_handlers.register,
     h.AssignInvestigation: household_handlers.assign,
+    h.ReassignInvestigation: household_handlers.reassign,
     h.RecordVisit: household_handlers.visit,
     h.RecordFindings: household_handlers.record,
     h.AddKeyHousehold: household_handlers.add_key_household,

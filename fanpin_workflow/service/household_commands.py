@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 import attrs
 
 from fanpin_workflow.domain.approval import Level
-from fanpin_workflow.domain.household import Household, parse_household
+from fanpin_workflow.domain.household import Household, as_record, parse_household
 from fanpin_workflow.domain.household_terms import RiskType
 from fanpin_workflow.domain.investigation import Findings, Form, Judgement, Suggestion
 from fanpin_workflow.domain.jurisdiction import check_area_code
 from fanpin_workflow.domain.key_households import KeySource
+from fanpin_workflow.domain.values import check_free_text
 from fanpin_workflow.errors import InvalidInput, InvalidRecord
 from fanpin_workflow.service.commands import Command, member, text, version
 
 
 def _household(value: Any) -> Household:
+    # A Household built in code goes through the same checks as a record.
     if isinstance(value, Household):
-        return value
+        return parse_household(as_record(value))
     return parse_household(value)
 
 
@@ -33,7 +36,7 @@ def _source(value: Any) -> KeySource:
 
 def _findings(value: Any) -> Findings:
     if isinstance(value, Findings):
-        return value
+        value = attrs.asdict(value, value_serializer=_plain)
     if not isinstance(value, Mapping):
         raise InvalidInput("findings", type(value).__name__, "must be a mapping")
     problems: list[InvalidInput] = []
@@ -43,6 +46,11 @@ def _findings(value: Any) -> Findings:
 
     def pick(name: str, convert: Any, default: Any) -> Any:
         raw = value.get(name, default)
+        if name in ("corrections", "risk_types") and (
+            isinstance(raw, str) or not isinstance(raw, list | tuple)
+        ):
+            problems.append(InvalidInput(f"findings.{name}", raw, "must be a list"))
+            return default
         try:
             return convert(raw)
         except InvalidInput as problem:
@@ -98,8 +106,25 @@ def _findings(value: Any) -> Findings:
     return findings
 
 
+def _plain(instance: Any, field: Any, value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
 def _id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     text(attribute.name, value)
+
+
+def _note(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        check_free_text(attribute.name, value)
+
+
+def _reason(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check_free_text(attribute.name, value, limit=200)
 
 
 def _village(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -115,7 +140,7 @@ class RegisterHousehold(Command):
 
     household: Household = attrs.field(converter=_household)
     expected_version: int | None = attrs.field(default=None, validator=version)
-    note: str | None = None
+    note: str | None = attrs.field(default=None, validator=_note)
 
 
 @attrs.frozen(kw_only=True)
@@ -131,6 +156,16 @@ class AssignInvestigation(Command):
     household_id: str = attrs.field(validator=_id)
     grid_member_id: str = attrs.field(validator=_id)
     form: Form | None = attrs.field(default=None, converter=_form)
+
+
+@attrs.frozen(kw_only=True)
+class ReassignInvestigation(Command):
+    """A village gives an unvisited investigation to another grid member."""
+
+    name = "reassign_investigation"
+    investigation_id: str = attrs.field(validator=_id)
+    grid_member_id: str = attrs.field(validator=_id)
+    expected_version: int | None = attrs.field(default=None, validator=version)
 
 
 @attrs.frozen(kw_only=True)
@@ -163,7 +198,7 @@ class AddKeyHousehold(Command):
     village_code: str = attrs.field(validator=_village)
     household_id: str = attrs.field(validator=_id)
     source: KeySource = attrs.field(converter=_source)
-    reason: str = attrs.field(validator=_id)
+    reason: str = attrs.field(validator=_reason)
 
 
 @attrs.frozen(kw_only=True)

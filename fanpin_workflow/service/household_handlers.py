@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
+from fanpin_workflow.domain.access import PERMISSIONS
 from fanpin_workflow.domain.approval import START, Level
+from fanpin_workflow.domain.clock import CAMPAIGN_ZONE
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.household_terms import RiskType
 from fanpin_workflow.domain.identity import mask
@@ -67,8 +69,20 @@ def preload(batch: Batch) -> set[str]:
     investigation_ids = {
         command.investigation_id
         for command in commands
-        if isinstance(command, h.RecordVisit | h.RecordFindings)
+        if isinstance(
+            command, h.RecordVisit | h.RecordFindings | h.ReassignInvestigation
+        )
     }
+    if batch.check_registry:
+        visitors = {
+            command.grid_member_id
+            for command in commands
+            if isinstance(command, h.AssignInvestigation | h.ReassignInvestigation)
+        }
+        for assignment in batch.uow.registry.assignments(visitors):
+            held = batch.person_roles.setdefault(assignment.person_id, [])
+            if assignment not in held:
+                held.append(assignment)
     for investigation in batch.uow.investigations.get_many(investigation_ids).values():
         batch.track_investigation(investigation)
 
@@ -146,7 +160,7 @@ def register(
         )
 
     for index, member in enumerate(household.members):
-        owner = batch.member_owners.get(member.id_number)
+        owner = batch.member_owners.get(member.id_number[:18])
         if owner is not None and owner != household.id:
             raise InvalidInput(
                 f"household.members[{index}].id_number",
@@ -154,7 +168,7 @@ def register(
                 f"already registered in household {owner}",
             )
     for member in household.members:
-        batch.member_owners[member.id_number] = household.id
+        batch.member_owners[member.id_number[:18]] = household.id
 
     batch.save_household(household)
     obj = batch.open_object_by_household.get(household.id)
@@ -185,8 +199,52 @@ def assign(
 
     obj = batch.open_object_by_household.get(household.id)
     form = command.form or form_for(household.type, obj.state if obj else None)
+    _check_visitor(batch, command.grid_member_id, household.village_code, now)
     return _open_investigation(
         batch, household, form, command.grid_member_id, command.actor, now, None
+    )
+
+
+def reassign(
+    batch: Batch, command: h.ReassignInvestigation, now: pendulum.DateTime
+) -> AuditEntry:
+    """Give an investigation not yet visited to another grid member."""
+    investigation = batch.investigations.get(command.investigation_id)
+    if investigation is None:
+        raise NotFound("investigation", command.investigation_id)
+    check_acts_for(command.actor, Level.VILLAGE, investigation.village_code, "reassign")
+    batch.check_version(
+        "investigation",
+        investigation.id,
+        investigation.version,
+        command.expected_version,
+    )
+    _check_visitor(batch, command.grid_member_id, investigation.village_code, now)
+    entry = _move(batch, investigation, InvestigationEvent.REASSIGN, command.actor, now)
+    previous = investigation.grid_member_id
+    investigation.grid_member_id = command.grid_member_id
+    return attrs.evolve(entry, reason=f"from {previous} to {command.grid_member_id}")
+
+
+def _check_visitor(
+    batch: Batch, person_id: str, village: str, now: pendulum.DateTime
+) -> None:
+    """With the registry on, only a person who may visit there is assigned."""
+    if not batch.check_registry:
+        return
+    day = now.in_timezone(CAMPAIGN_ZONE).date()
+    visiting = PERMISSIONS["record_visit"]
+    for held in batch.person_roles.get(person_id, []):
+        if (
+            held.role in visiting
+            and held.area_code[:12] == village
+            and held.active_on(day)
+        ):
+            return
+    raise InvalidInput(
+        "grid_member_id",
+        person_id,
+        f"must hold a visiting role in village {village} on {day.isoformat()}",
     )
 
 

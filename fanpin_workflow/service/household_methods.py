@@ -74,6 +74,24 @@ class HouseholdMethods:
             )
         )
 
+    def reassign_investigation(
+        self,
+        actor: Actor,
+        investigation_id: str,
+        grid_member_id: str,
+        *,
+        request_id: str | None = None,
+    ) -> AuditEntry:
+        """A village gives an unvisited investigation to another grid member."""
+        return self.handle(
+            h.ReassignInvestigation(
+                actor=actor,
+                investigation_id=investigation_id,
+                grid_member_id=grid_member_id,
+                request_id=request_id,
+            )
+        )
+
     def record_visit(
         self,
         actor: Actor,

@@ -44,6 +44,12 @@ def _date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise InvalidInput(attribute.name, value, "must be a date")
 
 
+def _required_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        raise InvalidInput(attribute.name, value, "must be a date")
+    _date(instance, attribute, value)
+
+
 def _capacity(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 500:
         raise InvalidInput(attribute.name, value, "a whole number from 1 to 500")
@@ -96,7 +102,7 @@ class AssignRole(Command):
     person_id: str = attrs.field(validator=_id)
     role: Role = attrs.field(converter=_role)
     area_code: str = attrs.field(validator=_id)
-    starts_on: dt.date = attrs.field(validator=_date)
+    starts_on: dt.date = attrs.field(validator=_required_date)
     ends_on: dt.date | None = attrs.field(default=None, validator=_date)
 
 
@@ -108,7 +114,7 @@ class EndRole(Command):
     person_id: str = attrs.field(validator=_id)
     role: Role = attrs.field(converter=_role)
     area_code: str = attrs.field(validator=_id)
-    ends_on: dt.date = attrs.field(validator=_date)
+    ends_on: dt.date = attrs.field(validator=_required_date)
 
 
 @attrs.frozen(kw_only=True)

@@ -64,7 +64,7 @@ def preload(batch: Batch) -> None:
         {c.household_id for c in commands if isinstance(c, r.PlaceHousehold)}
     )
 
-    people = {c.person_id for c in commands if isinstance(c, r.EndRole)}
+    people = {c.person_id for c in commands if isinstance(c, r.EndRole | r.AssignRole)}
     for assignment in batch.uow.registry.assignments(people):
         batch.person_roles.setdefault(assignment.person_id, []).append(assignment)
 
@@ -154,6 +154,15 @@ def assign_role(
     _check_admin(command.actor, command.area_code)
     if command.area_code not in batch.areas:
         raise InvalidInput("area_code", command.area_code, "register the area first")
+    for held in batch.person_roles.get(assignment.person_id, []):
+        same = (held.role, held.area_code) == (assignment.role, assignment.area_code)
+        if same and (held.ends_on is None or held.ends_on >= assignment.starts_on):
+            raise InvalidInput(
+                "starts_on",
+                assignment.starts_on.isoformat(),
+                f"{assignment.person_id} already holds this role here from "
+                f"{held.starts_on.isoformat()}; end it first",
+            )
     batch.uow.registry.add_assignments([assignment])
     batch.person_roles.setdefault(assignment.person_id, []).append(assignment)
     return _entry(

@@ -15,7 +15,7 @@ from fanpin_workflow.domain.model import AuditEntry
 from fanpin_workflow.domain.questions import Question
 from fanpin_workflow.domain.registry import MAX_GRID_HOUSEHOLDS, AreaLevel
 from fanpin_workflow.domain.values import check_id
-from fanpin_workflow.errors import NotFound
+from fanpin_workflow.errors import InvalidInput, NotFound
 from fanpin_workflow.service import commands as c
 from fanpin_workflow.service import registry_commands as r
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
@@ -153,6 +153,12 @@ class RegistryMethods:
 
     def security_log(self, *, limit: int = 100) -> list[dict[str, object]]:
         """The latest refusals of access, newest first."""
+        if (
+            not isinstance(limit, int)
+            or isinstance(limit, bool)
+            or not 1 <= limit <= 10_000
+        ):
+            raise InvalidInput("limit", limit, "a whole number from 1 to 10,000")
         with self._reading() as uow:
             rows = uow.registry.connection.execute(
                 select(security_log)

@@ -16,7 +16,12 @@ from fanpin_workflow.domain.access import Role, check_permitted
 from fanpin_workflow.domain.approval import Level
 from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.model import AuditEntry, entry_about, move
-from fanpin_workflow.domain.questions import QUESTION
+from fanpin_workflow.domain.questions import (
+    QUESTION,
+    QUESTION_MACHINE,
+    QuestionSettings,
+    QuestionState,
+)
 from fanpin_workflow.domain.worklist.task import TASK, TASK_MACHINE, TaskEvent
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -38,8 +43,18 @@ def scheduler(area_code: str) -> Actor:
     return Actor("fanpin-scheduler", Role.SCHEDULER, Level.COUNTY, county)
 
 
-def sweep(uow: SqlAlchemyUnitOfWork, now: pendulum.DateTime, limit: int) -> SweepReport:
-    """Mark up to `limit` past-due tasks overdue and escalate past-due questions."""
+def sweep(
+    uow: SqlAlchemyUnitOfWork,
+    now: pendulum.DateTime,
+    limit: int,
+    questions: QuestionSettings,
+) -> SweepReport:
+    """Mark up to `limit` past-due tasks overdue and escalate past-due questions.
+
+    A question the township did not answer in time moves up to the county,
+    which gets its own time limit; one the county did not answer in time is
+    recorded as escalated there, once.
+    """
     entries: list[AuditEntry] = []
     escalations: list[dict[str, object]] = []
 
@@ -72,13 +87,13 @@ def sweep(uow: SqlAlchemyUnitOfWork, now: pendulum.DateTime, limit: int) -> Swee
             )
         )
 
-    questions = uow.questions.due_by(now, limit)
-    done = uow.campaigns.escalated([q.id for q in questions])
-    for question in questions:
+    late = uow.questions.due_by(now, limit)
+    loaded_questions = {question.id: question.version for question in late}
+    done = uow.campaigns.escalated(list(loaded_questions))
+    moved = []
+    for question in late:
         if ("question", question.id, question.due_at) in done:
             continue
-        # A township's late answer goes to the county; so does the county's own.
-        above = Level.COUNTY
         escalations.append(
             _escalation(
                 "question",
@@ -86,24 +101,35 @@ def sweep(uow: SqlAlchemyUnitOfWork, now: pendulum.DateTime, limit: int) -> Swee
                 question.due_at,
                 now,
                 question.village_code,
-                above,
+                Level.COUNTY,
             )
         )
+        before = question.state
+        reason = f"not answered by {question.due_at}"
+        if before == QuestionState.OPEN:
+            move(question, QUESTION_MACHINE.fire(question.id, before, "escalate"))
+            question.escalated_at = now
+            question.due_at = now.add(days=questions.county_days)
+            question.version += 1
+            question.updated_at = now
+            moved.append(question)
+            reason += "; passed to the county"
         entries.append(
             entry_about(
                 "question",
                 question.id,
-                "overdue",
-                question.state,
+                "escalate" if before == QuestionState.OPEN else "overdue",
+                before,
                 question.state,
                 scheduler(question.village_code),
                 now,
-                f"not answered by {question.due_at}; escalated to the {above}",
+                reason,
                 version=QUESTION.version,
             )
         )
 
     uow.tasks.update_many(due, loaded)
+    uow.questions.update_many(moved, loaded_questions)
     uow.campaigns.escalate(escalations)
     uow.audit.append_many(
         [attrs.evolve(entry, command="sweep_overdue") for entry in entries]

@@ -18,13 +18,14 @@ from fanpin_workflow.adapters import schema
 from fanpin_workflow.adapters.database import (
     database_url,
     describe,
+    integrity_refusal,
     is_ready,
     open_engine,
     translated_errors,
 )
 from fanpin_workflow.domain.approval import CaseKind
 from fanpin_workflow.domain.clock import Clock, SystemClock
-from fanpin_workflow.domain.jurisdiction import Actor
+from fanpin_workflow.domain.jurisdiction import Actor, area_prefix
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.model import (
     SUBJECT_TYPES,
@@ -39,7 +40,6 @@ from fanpin_workflow.domain.values import check_id
 from fanpin_workflow.errors import (
     AccessRefused,
     BatchRefused,
-    ConcurrencyConflict,
     FanpinError,
     InvalidInput,
     NotFound,
@@ -212,9 +212,7 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
                 outcome = work.run()
                 uow.commit()
             except IntegrityError as error:
-                raise ConcurrencyConflict(
-                    "batch", f"of {len(batch)}", f"a uniqueness rule: {error.orig}"
-                ) from error
+                raise integrity_refusal(error, len(batch)) from error
             return outcome
 
     def _log_refusal(self, command: c.Command, refused: AccessRefused) -> None:
@@ -493,14 +491,8 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
         township, 12 for a village.
         """
         chosen = None if state is None else c.object_state(state)
-        if within is not None and (
-            not isinstance(within, str)
-            or not within.isdigit()
-            or len(within) not in (6, 9, 12)
-        ):
-            raise InvalidInput(
-                "within", within, "an area code prefix has 6, 9 or 12 digits"
-            )
+        if within is not None:
+            within = area_prefix(within)
         if not isinstance(limit, int) or not 1 <= limit <= 10_000:
             raise InvalidInput("limit", limit, "a page holds 1 to 10,000 rows")
         if not isinstance(offset, int) or offset < 0:

@@ -21,6 +21,12 @@ def _reason(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         check_free_text(attribute.name, value)
 
 
+def _required_reason(
+    instance: Any, attribute: attrs.Attribute[Any], value: Any
+) -> None:
+    check_free_text(attribute.name, value)
+
+
 def _county(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     check_area_code(attribute.name, value, Level.COUNTY)
 
@@ -59,5 +65,5 @@ class WaiveTask(Command):
 
     name = "waive_task"
     task_id: str = attrs.field(validator=_id)
-    reason: str = attrs.field(validator=_reason)
+    reason: str = attrs.field(validator=_required_reason)
     expected_version: int | None = attrs.field(default=None, validator=version)

@@ -11,8 +11,9 @@ import pendulum
 
 from fanpin_workflow.adapters.database import translated_errors
 from fanpin_workflow.domain.clock import Clock
-from fanpin_workflow.domain.jurisdiction import Actor
+from fanpin_workflow.domain.jurisdiction import Actor, area_prefix
 from fanpin_workflow.domain.model import AuditEntry
+from fanpin_workflow.domain.questions import QuestionSettings
 from fanpin_workflow.domain.values import check_id, check_time
 from fanpin_workflow.domain.worklist.records import Progress, WorkTask, progress_at
 from fanpin_workflow.errors import ConcurrencyConflict, InvalidInput, NotFound
@@ -39,6 +40,7 @@ class WorklistMethods:
 
     clock: Clock
     bind: object
+    question_settings: QuestionSettings
 
     # Workflow, which mixes this in, provides these.
     if TYPE_CHECKING:
@@ -76,12 +78,16 @@ class WorklistMethods:
 
         Safe to run as often as wanted and from several processes at once.
         """
-        if not isinstance(limit, int) or not 1 <= limit <= 100_000:
+        if (
+            not isinstance(limit, int)
+            or isinstance(limit, bool)
+            or not 1 <= limit <= 100_000
+        ):
             raise InvalidInput("limit", limit, "a whole number from 1 to 100,000")
         for attempt in range(_SWEEP_TRIES):
             try:
                 with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:  # type: ignore[arg-type]
-                    report = sweep(uow, self.clock.now(), limit)
+                    report = sweep(uow, self.clock.now(), limit, self.question_settings)
                     uow.commit()
                     return report
             except ConcurrencyConflict:
@@ -104,7 +110,7 @@ class WorklistMethods:
 
     def tasks(self, within: str) -> list[WorkTask]:
         """Every task copy inside an area-code prefix (6, 9 or 12 digits)."""
-        _check_prefix(within)
+        within = area_prefix(within)
         with self._reading() as uow:
             campaigns = uow.campaigns.for_counties([within[:6] + "000000"])
             return uow.tasks.of_campaign([c.id for c in campaigns.values()], within)
@@ -135,17 +141,3 @@ class WorklistMethods:
                 for stage, counts in sorted(by_stage.items())
             },
         )
-
-
-def _check_prefix(within: str) -> None:
-    if (
-        not isinstance(within, str)
-        or not within.isdigit()
-        or len(within)
-        not in (
-            6,
-            9,
-            12,
-        )
-    ):
-        raise InvalidInput("within", within, "an area code prefix of 6, 9 or 12 digits")

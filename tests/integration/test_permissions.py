@@ -68,12 +68,17 @@ def _case_at(wf: Workflow, clock: VirtualClock, stop: str) -> str:
     return case_id
 
 
+def _visitor(actor: Actor) -> Actor:
+    """The actor, if it may visit in the village; else grid-member-1."""
+    if actor.role in PERMISSIONS["record_visit"] and actor.jurisdiction == VILLAGE:
+        return actor
+    return grid_member()
+
+
 def _visit_ready(wf: Workflow, actor: Actor) -> str:
     """An investigation of hh-2 assigned to the actor (or, if the actor may
     not visit, to grid-member-1) and visited."""
-    visitor = actor if actor.role in PERMISSIONS["record_visit"] else grid_member()
-    if visitor.jurisdiction != VILLAGE:
-        visitor = grid_member()
+    visitor = _visitor(actor)
     assigned = wf.assign_investigation(village_officer(), "hh-2", visitor.id)
     wf.record_visit(visitor, assigned.subject_id)
     return assigned.subject_id
@@ -90,8 +95,11 @@ def attempts(clock: VirtualClock) -> dict[str, Attempt]:
             lambda: wf.assign_investigation(a, "hh-1", "grid-member-1")
         ),
         "record_visit": lambda wf, a: (lambda inv: lambda: wf.record_visit(a, inv))(
-            wf.assign_investigation(officer, "hh-1", a.id).subject_id
+            wf.assign_investigation(officer, "hh-1", _visitor(a).id).subject_id
         ),
+        "reassign_investigation": lambda wf, a: (
+            lambda inv: lambda: wf.reassign_investigation(a, inv, "grid-member-2")
+        )(wf.assign_investigation(officer, "hh-1", "grid-member-1").subject_id),
         "record_findings": lambda wf, a: (
             lambda inv: lambda: wf.record_findings(a, inv, {})
         )(_visit_ready(wf, a)),

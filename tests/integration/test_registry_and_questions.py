@@ -135,3 +135,23 @@ def test_areas_nest_and_administrators_stay_home(workflow: Workflow) -> None:
 
     workflow.register_area(admin(), "450123101299", "village", "v", TOWNSHIP)
     workflow.register_area(admin(), "450123101299-01", "hamlet", "h", "450123101299")
+
+
+def test_an_unanswered_question_moves_up_once(
+    workflow: Workflow, clock: VirtualClock
+) -> None:
+    """Past the township's limit the sweep passes a question to the county once."""
+    raised = workflow.raise_question(village_officer(), VILLAGE, "Who signs 2-4?")
+    clock.advance(days=3)
+
+    first = workflow.sweep_overdue()
+    second = workflow.sweep_overdue()
+    workflow.answer_question(county_reviewer(), raised.subject_id, "The grid leader.")
+
+    trail = workflow.history("question", raised.subject_id)
+    assert (first.questions_escalated, second.questions_escalated) == (1, 0)
+    assert [(e.event, e.actor_role, e.to_state) for e in trail] == [
+        ("raise", "information_officer", "open"),
+        ("escalate", "scheduler", "escalated"),
+        ("answer_at_county", "county_reviewer", "answered"),
+    ]

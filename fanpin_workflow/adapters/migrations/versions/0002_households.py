@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("household_id", sa.String(64), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("id_number", sa.String(22), nullable=False),
+        sa.Column("person_key", sa.String(18), nullable=False),
         sa.Column("sex", sa.String(8), nullable=False),
         sa.Column("birth_date", sa.Date(), nullable=False),
         sa.Column("relation", sa.String(32), nullable=False),
@@ -85,7 +86,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "household_id", "position", name="pk_fanpin_household_members"
         ),
-        sa.UniqueConstraint("id_number", name="uq_fanpin_household_members_id_number"),
+        sa.UniqueConstraint(
+            "person_key", name="uq_fanpin_household_members_person_key"
+        ),
     )
 
     op.create_table(
