@@ -7,6 +7,7 @@ from typing import Any, Protocol
 import attrs
 import pendulum
 
+from fanpin_workflow.domain.machine import StateMachine
 from fanpin_workflow.errors import StateAssignmentRefused
 
 
@@ -105,6 +106,42 @@ def entry_about(
         reason=reason,
         occurred_at=now,
         definition_version=version,
+    )
+
+
+def fire(
+    machine: StateMachine,
+    subject_type: str,
+    subject_id: str,
+    record: Any,
+    event: str,
+    actor: _Acting,
+    now: pendulum.DateTime,
+    reason: str | None = None,
+    *,
+    object_id: str | None = None,
+) -> AuditEntry:
+    """Move a versioned record through its machine; return the audit entry.
+
+    Raises:
+        TransitionNotAllowed: the machine has no such move from its state.
+    """
+    before = record.state
+    after = machine.fire(subject_id, before, event)
+    move(record, after)
+    record.version += 1
+    record.updated_at = now
+    return entry_about(
+        subject_type,
+        subject_id,
+        event,
+        None if before == "start" else before,
+        after,
+        actor,
+        now,
+        reason,
+        object_id=object_id,
+        version=machine.definition.version,
     )
 
 

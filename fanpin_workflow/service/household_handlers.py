@@ -20,7 +20,6 @@ from fanpin_workflow.domain.household_terms import RiskType
 from fanpin_workflow.domain.identity import mask
 from fanpin_workflow.domain.investigation import (
     FOLLOW_UP_CASES,
-    INVESTIGATION,
     INVESTIGATION_MACHINE,
     MAX_RISK_TYPES,
     FollowUp,
@@ -33,7 +32,6 @@ from fanpin_workflow.domain.investigation import (
 )
 from fanpin_workflow.domain.jurisdiction import Actor, check_acts_for
 from fanpin_workflow.domain.key_households import (
-    KEY_LIST,
     KEY_LIST_MACHINE,
     KeyEntry,
     KeyHouseholdList,
@@ -42,7 +40,7 @@ from fanpin_workflow.domain.key_households import (
     check_entry_reason,
     check_mandatory_present,
 )
-from fanpin_workflow.domain.model import AuditEntry, entry_about, move
+from fanpin_workflow.domain.model import AuditEntry, entry_about, fire
 from fanpin_workflow.errors import (
     InvalidInput,
     InvalidRecord,
@@ -403,26 +401,20 @@ def _move(
     actor: Actor,
     now: pendulum.DateTime,
 ) -> AuditEntry:
-    before = investigation.state
-    after = INVESTIGATION_MACHINE.fire(investigation.id, before, event)
-    move(investigation, after)
-    investigation.version += 1
-    investigation.updated_at = now
-    if after == "recorded":
-        batch.open_investigations.pop((investigation.household_id, investigation.form))
     obj = batch.open_object_by_household.get(investigation.household_id)
-    return _entry(
+    entry = fire(
+        INVESTIGATION_MACHINE,
         "investigation",
         investigation.id,
+        investigation,
         event,
-        None if before == START else before,
-        after,
         actor,
         now,
-        None,
         object_id=obj.id if obj else None,
-        version=INVESTIGATION.version,
     )
+    if investigation.state == "recorded":
+        batch.open_investigations.pop((investigation.household_id, investigation.form))
+    return entry
 
 
 def _note_risk(
@@ -573,22 +565,16 @@ def _move_list(
     now: pendulum.DateTime,
     reason: str | None,
 ) -> AuditEntry:
-    before = key_list.state
-    after = KEY_LIST_MACHINE.fire(key_list.village_code, before, event)
-    move(key_list, after)
-    key_list.version += 1
-    key_list.updated_at = now
     batch.touched_key_lists.add(key_list.village_code)
-    return _entry(
+    return fire(
+        KEY_LIST_MACHINE,
         "key_household_list",
         key_list.village_code,
+        key_list,
         event,
-        None if before == START else before,
-        after,
         actor,
         now,
         reason,
-        version=KEY_LIST.version,
     )
 
 

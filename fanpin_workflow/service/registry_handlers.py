@@ -8,9 +8,8 @@ import pendulum
 
 from fanpin_workflow.domain.approval import START, Level
 from fanpin_workflow.domain.jurisdiction import Actor, check_acts_for
-from fanpin_workflow.domain.model import AuditEntry, entry_about, move
+from fanpin_workflow.domain.model import AuditEntry, entry_about, fire
 from fanpin_workflow.domain.questions import (
-    QUESTION,
     QUESTION_MACHINE,
     Question,
     QuestionState,
@@ -276,22 +275,7 @@ def _question(batch: Batch, question_id: str, expected: int | None) -> Question:
 def _move(
     question: Question, event: str, actor: Actor, now: pendulum.DateTime
 ) -> AuditEntry:
-    before = question.state
-    after = QUESTION_MACHINE.fire(question.id, before, event)
-    move(question, after)
-    question.version += 1
-    question.updated_at = now
-    return _entry(
-        "question",
-        question.id,
-        event,
-        None if before == START else before,
-        after,
-        actor,
-        now,
-        None,
-        version=QUESTION.version,
-    )
+    return fire(QUESTION_MACHINE, "question", question.id, question, event, actor, now)
 
 
 _entry = entry_about

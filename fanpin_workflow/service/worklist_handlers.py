@@ -12,7 +12,13 @@ from fanpin_workflow.domain.approval import START, Level
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.jurisdiction import Actor, check_acts_for
 from fanpin_workflow.domain.lifecycle import MONITORED_STATES
-from fanpin_workflow.domain.model import AuditEntry, MonitoringObject, entry_about, move
+from fanpin_workflow.domain.model import (
+    AuditEntry,
+    MonitoringObject,
+    entry_about,
+    fire,
+    move,
+)
 from fanpin_workflow.domain.policy.developmental import lacks_developmental_measure
 from fanpin_workflow.domain.worklist.calendar import deadline_at, end_of_day
 from fanpin_workflow.domain.worklist.deadline import EventDeadline, RecurringDeadline
@@ -321,24 +327,18 @@ def _fire(
     *,
     late_ok: bool = False,
 ) -> AuditEntry:
-    before = task.state
-    if late_ok and before == TaskState.OVERDUE:
+    if late_ok and task.state == TaskState.OVERDUE:
         event = TaskEvent.COMPLETE_LATE
-    after = TASK_MACHINE.fire(task.id, before, event)
-    move(task, after)
-    task.version += 1
-    task.updated_at = now
-    return entry_about(
+    return fire(
+        TASK_MACHINE,
         "task",
         task.id,
+        task,
         event,
-        before,
-        after,
         actor,
         now,
         reason,
         object_id=task.subject_id,
-        version=TASK.version,
     )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
+from sqlalchemy import Connection, Engine
 
 from fanpin_workflow.adapters.database import translated_errors
 from fanpin_workflow.domain.clock import Clock
@@ -39,7 +40,7 @@ class WorklistMethods:
     """Campaign and task commands, the sweep and progress; mixed into Workflow."""
 
     clock: Clock
-    bind: object
+    bind: Engine | Connection
     question_settings: QuestionSettings
 
     # Workflow, which mixes this in, provides these.
@@ -86,7 +87,7 @@ class WorklistMethods:
             raise InvalidInput("limit", limit, "a whole number from 1 to 100,000")
         for attempt in range(_SWEEP_TRIES):
             try:
-                with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:  # type: ignore[arg-type]
+                with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:
                     report = sweep(uow, self.clock.now(), limit, self.question_settings)
                     uow.commit()
                     return report

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from typing import Any
 
 import attrs
 import pendulum
-from sqlalchemy import Connection, Engine, Table, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Table, func, select
 
 from fanpin_workflow.adapters.household_repository import (
     SqlAlchemyHouseholdRepository,
@@ -251,9 +252,9 @@ def _objects_by_township(connection: Connection) -> dict[str, dict[str, int]]:
     return table
 
 
-def _count_by(connection: Connection, column: object) -> dict[str, int]:
+def _count_by(connection: Connection, column: ColumnElement[Any]) -> dict[str, int]:
     rows = connection.execute(
-        select(column, func.count()).group_by(column).order_by(column)  # type: ignore[call-overload]
+        select(column, func.count()).group_by(column).order_by(column)
     )
     return {key: count for key, count in rows}
 
