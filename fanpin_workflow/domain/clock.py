@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+from datetime import date, datetime
 from typing import Protocol
 
 import pendulum
@@ -11,6 +12,26 @@ from fanpin_workflow.errors import InvalidInput
 
 #: The zone the campaign's dates are read in.
 CAMPAIGN_ZONE = "Asia/Shanghai"
+
+
+@functools.cache
+def zone_named(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    """The zone of an IANA name, loaded once per process.
+
+    pendulum reads the zone file again on every `in_timezone(name)`, which
+    costs more than the rest of a transition; this keeps the loaded zone.
+    """
+    return pendulum.timezone(name)
+
+
+def local_date(instant: datetime, zone: str = CAMPAIGN_ZONE) -> date:
+    """The calendar day `instant` falls on in `zone`."""
+    return instant.astimezone(zone_named(zone)).date()
+
+
+def in_zone(instant: pendulum.DateTime, zone: str = CAMPAIGN_ZONE) -> pendulum.DateTime:
+    """`instant` as the wall time of `zone`."""
+    return instant.in_timezone(zone_named(zone))
 
 
 class Clock(Protocol):

@@ -23,6 +23,7 @@ from fanpin_workflow.domain.approval import (
     CaseKind,
     Level,
 )
+from fanpin_workflow.domain.clock import in_zone
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.lifecycle import (
@@ -239,9 +240,7 @@ def advance(
 
     if event == CaseEvent.PUBLISH_NOTICE:
         case.notice_started_at = now
-        case.notice_ends_at = now.in_timezone(settings.zone).add(
-            days=settings.notice_days
-        )
+        case.notice_ends_at = in_zone(now, settings.zone).add(days=settings.notice_days)
 
     entry = _advance_case(case, event, actor, now, reason, request_id, change)
 

@@ -24,7 +24,7 @@ import attrs
 import pendulum
 
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind
-from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, VirtualClock
+from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, VirtualClock, in_zone
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.household_terms import HouseholdType, RiskType
 from fanpin_workflow.domain.investigation import Form, form_for
@@ -560,7 +560,7 @@ def _ignore(entries: list[AuditEntry], slot: pendulum.DateTime) -> None:
 
 def _working_slot(instant: pendulum.DateTime) -> pendulum.DateTime:
     """The first whole-hour slot in working hours at or after `instant`."""
-    slot = instant.in_timezone(CAMPAIGN_ZONE)
+    slot = in_zone(instant)
     if slot.minute or slot.second or slot.microsecond:
         slot = slot.set(minute=0, second=0, microsecond=0).add(hours=1)
     if slot.hour < FIRST_HOUR:

@@ -7,7 +7,7 @@ from enum import StrEnum
 import attrs
 import pendulum
 
-from fanpin_workflow.domain.clock import CAMPAIGN_ZONE
+from fanpin_workflow.domain.clock import in_zone
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.policy.income import net_income, per_capita_net_income
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
@@ -57,7 +57,7 @@ def elimination_unmet(
     if monitored_since is None:
         unmet.append(_unmet(Condition.MONITORED_LONG_ENOUGH, "never included"))
     else:
-        ready = monitored_since.in_timezone(CAMPAIGN_ZONE).add(months=months)
+        ready = in_zone(monitored_since).add(months=months)
         if now < ready:
             unmet.append(
                 _unmet(

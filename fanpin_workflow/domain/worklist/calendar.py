@@ -13,7 +13,7 @@ from typing import Protocol
 import chinese_calendar  # type: ignore[import-untyped,unused-ignore]
 import pendulum
 
-from fanpin_workflow.domain.clock import CAMPAIGN_ZONE
+from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, local_date, zone_named
 from fanpin_workflow.domain.values import check_time
 from fanpin_workflow.domain.worklist.deadline import (
     DateDeadline,
@@ -81,7 +81,7 @@ def end_of_day(day: dt.date, zone: str = CAMPAIGN_ZONE) -> pendulum.DateTime:
     """The instant a task due on `day` becomes overdue: next midnight in `zone`."""
     following = day + dt.timedelta(days=1)
     return pendulum.datetime(
-        following.year, following.month, following.day, tz=pendulum.timezone(zone)
+        following.year, following.month, following.day, tz=zone_named(zone)
     )
 
 
@@ -116,7 +116,7 @@ def due_after(
         CalendarRequired: working days without a calendar.
         CalendarNotCovered: the calendar has no data for a day counted.
     """
-    start = check_time("event_time", event_time).in_timezone(zone).date()
+    start = local_date(check_time("event_time", event_time), zone)
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         raise InvalidInput("days", days, "must be a whole number from 0 on")
 

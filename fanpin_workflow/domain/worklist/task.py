@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Collection
 from enum import StrEnum
 
-from fanpin_workflow.domain.clock import CAMPAIGN_ZONE
+from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, in_zone
 from fanpin_workflow.domain.machine import Definition, StateMachine, Transition
 from fanpin_workflow.domain.values import check_free_text, check_time
 from fanpin_workflow.domain.worklist.calendar import start_of_day
@@ -131,7 +131,7 @@ def check_window_open(
 
     opens_at = start_of_day(stage.opens, zone)
     if instant < opens_at:
-        raise StageNotOpen(task.key, stage, opens_at, instant.in_timezone(zone))
+        raise StageNotOpen(task.key, stage, opens_at, in_zone(instant, zone))
 
 
 def check_predecessors_done(task: TaskDefinition, done_keys: Collection[str]) -> None:
