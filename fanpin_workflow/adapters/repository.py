@@ -11,12 +11,15 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Table, and_, bindparam, func, select
+import pendulum
+from sqlalchemy import Connection, Table, and_, bindparam, func, select, text
 from sqlalchemy.engine import Row
 
 from fanpin_workflow.adapters.tables import (
+    OPEN_CASES,
     approval_cases,
     audit_trail,
+    escalations,
     monitoring_objects,
 )
 from fanpin_workflow.domain.approval import CLOSED_CASE_STATES
@@ -204,6 +207,7 @@ class SqlAlchemyCaseRepository(_VersionedRepository):
         "notice_ends_at",
         "decided_at",
         "decided_by",
+        "decision_due_at",
     )
 
     def _load(self, row: Row[Any]) -> ApprovalCase:
@@ -222,7 +226,30 @@ class SqlAlchemyCaseRepository(_VersionedRepository):
             decided_by=row.decided_by,
             version=row.version,
             updated_at=row.updated_at,
+            decision_due_at=row.decision_due_at,
         )
+
+    def decision_overdue(self, at: pendulum.DateTime, limit: int) -> list[ApprovalCase]:
+        """Open cases past their decision due time and not yet escalated for it,
+        oldest first (through the partial index of open cases)."""
+        table = self.table
+        escalated = (
+            select(escalations.c.sequence)
+            .where(
+                escalations.c.subject_type == "approval_case",
+                escalations.c.subject_id == table.c.id,
+                escalations.c.due_at == table.c.decision_due_at,
+            )
+            .exists()
+        )
+        rows = self.connection.execute(
+            select(table)
+            # Written out, not bound, so that SQLite sees the index's own term.
+            .where(text(OPEN_CASES), table.c.decision_due_at <= at, ~escalated)
+            .order_by(table.c.decision_due_at, table.c.id)
+            .limit(limit)
+        )
+        return [self._load(row) for row in rows]
 
     def open_for_objects(self, object_ids: Collection[str]) -> dict[str, ApprovalCase]:
         """The open case of each object that has one."""

@@ -54,6 +54,9 @@ monitoring_objects = Table(
     ),
 )
 
+#: The condition of an open case, as the partial indexes of cases spell it.
+OPEN_CASES = "state NOT IN ('determined', 'declined')"
+
 approval_cases = Table(
     "fanpin_approval_cases",
     metadata,
@@ -76,13 +79,22 @@ approval_cases = Table(
     Column("decided_by", String(64)),
     Column("version", Integer, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # When an inclusion or relabel must be decided by (15 days from the
+    # first lead); the sweep's index holds only the open cases.
+    Column("decision_due_at", UtcDateTime),
     Index("ix_fanpin_approval_cases_village_state", "village_code", "state"),
+    Index(
+        "ix_fanpin_approval_cases_open_decision_due_at",
+        "decision_due_at",
+        sqlite_where=text(OPEN_CASES),
+        postgresql_where=text(OPEN_CASES),
+    ),
     Index(
         "uq_fanpin_approval_cases_open_object",
         "object_id",
         unique=True,
-        sqlite_where=text("state NOT IN ('determined', 'declined')"),
-        postgresql_where=text("state NOT IN ('determined', 'declined')"),
+        sqlite_where=text(OPEN_CASES),
+        postgresql_where=text(OPEN_CASES),
     ),
 )
 
@@ -292,6 +304,8 @@ campaigns = Table(
     Column("version", String(32), nullable=False),
     Column("county_code", String(12), nullable=False),
     Column("started_at", UtcDateTime, nullable=False),
+    # The settings it runs with, as JSON; NULL: its definition's own.
+    Column("settings", Text),
     Index("ix_fanpin_campaigns_county_code", "county_code"),
 )
 

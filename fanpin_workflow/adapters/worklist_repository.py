@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Row
 from fanpin_workflow.adapters.repository import _VersionedRepository, chunked
 from fanpin_workflow.adapters.tables import campaigns, escalations, tasks
 from fanpin_workflow.domain.worklist.records import Campaign, WorkTask
+from fanpin_workflow.domain.worklist.settings import read_settings
 
 #: States in which a task still waits for work.
 OPEN_STATES = ("pending", "in_progress")
@@ -91,8 +93,18 @@ class SqlAlchemyCampaignRepository:
             .order_by(campaigns.c.started_at)
         )
         for row in rows:
+            settings = (
+                None
+                if row.settings is None
+                else read_settings(json.loads(row.settings))
+            )
             found[row.county_code] = Campaign(
-                row.id, row.definition, row.version, row.county_code, row.started_at
+                row.id,
+                row.definition,
+                row.version,
+                row.county_code,
+                row.started_at,
+                settings,
             )
         return found
 
@@ -105,6 +117,11 @@ class SqlAlchemyCampaignRepository:
                 version=campaign.version,
                 county_code=campaign.county_code,
                 started_at=campaign.started_at,
+                settings=(
+                    None
+                    if campaign.settings is None
+                    else json.dumps(campaign.settings.as_data(), sort_keys=True)
+                ),
             )
         )
 

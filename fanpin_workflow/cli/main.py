@@ -22,7 +22,6 @@ from fanpin_workflow.adapters.database import (
 )
 from fanpin_workflow.cli.describe import access_table, workflow_tables
 from fanpin_workflow.cli.render import render_summary
-from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.errors import FanpinError
 from fanpin_workflow.simulation.campaign import simulate
 from fanpin_workflow.simulation.config import SimulationConfig
@@ -186,9 +185,7 @@ def _summary(database: str, console: Console) -> None:
                 f"{database} holds no fanpin schema; run `fanpin simulate` "
                 "or `fanpin migrate` first"
             )
-        summary = _run(
-            lambda: in_storage(lambda: summarize(engine, ApprovalSettings()))
-        )
+        summary = _run(lambda: in_storage(lambda: summarize(engine)))
         render_summary(summary, console)
     finally:
         engine.dispose()

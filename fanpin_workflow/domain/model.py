@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol
 
 import attrs
@@ -9,6 +10,8 @@ import pendulum
 
 from fanpin_workflow.domain.machine import StateMachine
 from fanpin_workflow.errors import StateAssignmentRefused
+
+logger = logging.getLogger(__name__)
 
 
 def refuse_direct_assignment(owner: str) -> Any:
@@ -57,6 +60,8 @@ class ApprovalCase:
     decided_by: str | None = None
     version: int = 0
     updated_at: pendulum.DateTime | None = None
+    #: When an inclusion or relabel must be decided by, while it is open.
+    decision_due_at: pendulum.DateTime | None = None
 
 
 def _plain(value: str | None) -> str | None:
@@ -89,7 +94,18 @@ def entry_about(
     version: str = "2024.1",
 ) -> AuditEntry:
     """The audit entry of a record that moved (or was written) without
-    moving a monitoring object."""
+    moving a monitoring object; the change is logged at INFO."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "%s %s: %s %s -> %s by %s (%s)",
+            subject_type,
+            subject_id,
+            event,
+            before,
+            after,
+            actor.id,
+            actor.role,
+        )
     return AuditEntry(
         subject_type=subject_type,
         subject_id=subject_id,

@@ -15,7 +15,7 @@ import pendulum
 from fanpin_workflow.domain import steps
 from fanpin_workflow.domain.access import HOST_VOUCHED, check_permitted
 from fanpin_workflow.domain.approval import CLOSED_CASE_STATES, CaseEvent, CaseKind
-from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, Clock
+from fanpin_workflow.domain.clock import Clock, local_date
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.investigation import Investigation
 from fanpin_workflow.domain.jurisdiction import Actor
@@ -31,7 +31,13 @@ from fanpin_workflow.domain.registry import (
     check_registered,
 )
 from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.domain.worklist.calendar import (
+    ChineseWorkingCalendar,
+    WorkingCalendar,
+    due_after,
+)
 from fanpin_workflow.domain.worklist.records import Campaign, WorkTask
+from fanpin_workflow.domain.worklist.settings import DayCount
 from fanpin_workflow.errors import (
     BatchRefused,
     ConcurrencyConflict,
@@ -67,6 +73,16 @@ _DECISIONS = frozenset({CaseEvent.APPROVE_AT_COUNTY, CaseEvent.DECLINE_AT_COUNTY
 
 
 @attrs.frozen
+class Parameters:
+    """The figures the commands of one area are checked with."""
+
+    approval: ApprovalSettings
+    policy: PolicyParameters
+    questions: QuestionSettings
+    day_count: DayCount = DayCount.CALENDAR
+
+
+@attrs.frozen
 class BatchOutcome:
     """What a batch wrote: one entry per command, in order, and the entries of
     the steps those commands started (forms, cases, list changes)."""
@@ -89,6 +105,7 @@ class Batch:
         new_id: IdFactory,
         question_settings: QuestionSettings | None = None,
         check_registry: bool = False,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
         self.uow = uow
         self.commands = commands
@@ -98,7 +115,9 @@ class Batch:
         self.new_id = new_id
         self.question_settings = question_settings or QuestionSettings()
         self.check_registry = check_registry
+        self.calendar = calendar or ChineseWorkingCalendar()
         self.current_command = ""
+        self._parameters: dict[str, Parameters] = {}
 
         self.questions: dict[str, Question] = {}
         self.grids: dict[str, Grid] = {}
@@ -208,7 +227,14 @@ class Batch:
             if case.id in deciding and case.object_id in self.objects
         ]
         self.load_households({obj.household_id for obj in decided})
-        self.load_campaigns({obj.village_code[:6] + "000000" for obj in decided})
+        # Every case step counts with its county's campaign settings.
+        villages = {case.village_code for case in self.cases.values()}
+        villages |= {
+            c.village_code
+            for c in self.commands
+            if isinstance(c, ProposeInclusion | ImportMonitoringObject)
+        }
+        self.load_campaigns({village[:6] + "000000" for village in villages})
 
         # Proposals, and forms whose follow-ups may propose, need open cases.
         proposed = {c.object_id for c in self.commands if isinstance(c, ProposeChange)}
@@ -236,11 +262,18 @@ class Batch:
         self.check_access(command, now)
         self.current_command = command.name
         position = len(self.entries)
-        entry = attrs.evolve(self.apply_internal(command, now), command=command.name)
+        entry = self.apply_internal(command, now)
 
         if command.request_id:
-            entry = attrs.evolve(entry, request_fingerprint=fingerprint(command))
+            entry = attrs.evolve(
+                entry,
+                command=command.name,
+                request_id=command.request_id,
+                request_fingerprint=fingerprint(command),
+            )
             self.recorded[command.request_id] = entry
+        else:
+            entry = attrs.evolve(entry, command=command.name)
         # Entries of follow-ups the command started come after its own.
         self.entries.insert(position, entry)
         return entry
@@ -268,7 +301,7 @@ class Batch:
         actor = command.actor
         check_permitted(actor, command.name)
         if self.check_registry and actor.role not in HOST_VOUCHED:
-            day = now.in_timezone(CAMPAIGN_ZONE).date()
+            day = local_date(now)
             check_registered(actor, self.person_roles.get(actor.id, []), day)
 
     def check_version(
@@ -321,6 +354,26 @@ class Batch:
         self.load_campaigns({county})
         return self.campaigns.get(county)
 
+    def parameters_for(self, area_code: str) -> Parameters:
+        """The figures the engine counts with in an area: those of the campaign
+        running in its county, or the Workflow's own where none runs."""
+        campaign = self.campaign_for(area_code)
+        key = campaign.id if campaign is not None else ""
+        found = self._parameters.get(key)
+        if found is None:
+            if campaign is None:
+                found = Parameters(self.settings, self.policy, self.question_settings)
+            else:
+                settings = worklist_handlers.definition_of(campaign).settings
+                found = Parameters(
+                    settings.approval(),
+                    settings.policy(),
+                    settings.questions(),
+                    settings.day_count,
+                )
+            self._parameters[key] = found
+        return found
+
     def load_subject_tasks(self, subject_ids: set[str]) -> None:
         """Load the open household tasks of these monitoring objects."""
         missing = subject_ids - self._loaded_subjects
@@ -370,6 +423,7 @@ class Batch:
 
         obj = self.objects.get(case.object_id)
         household = self.households.get(obj.household_id) if obj else None
+        parameters = self.parameters_for(case.village_code)
         entry = steps.advance(
             case=case,
             obj=obj,
@@ -378,9 +432,9 @@ class Batch:
             now=now,
             reason=command.reason,
             request_id=command.request_id,
-            settings=self.settings,
+            settings=parameters.approval,
             household=household,
-            policy=self.policy,
+            policy=parameters.policy,
         )
 
         case.version += 1
@@ -439,6 +493,7 @@ class Batch:
             reason=command.reason,
             request_id=command.request_id,
         )
+        self._set_decision_due(case)
         self._add_new(obj, case)
         return entry
 
@@ -471,6 +526,7 @@ class Batch:
             reason=command.reason,
             request_id=command.request_id,
         )
+        self._set_decision_due(case)
         self._add_new(None, case)
         return entry
 
@@ -497,6 +553,21 @@ class Batch:
         )
         self._add_new(obj, None)
         return entry
+
+    def _set_decision_due(self, case: ApprovalCase) -> None:
+        """An inclusion or relabel is to be decided within the limit of days
+        from the first risk lead (15 by default), counted like deadlines."""
+        if case.kind not in (CaseKind.INCLUSION, CaseKind.RELABEL):
+            return
+        assert case.first_lead_at is not None
+        parameters = self.parameters_for(case.village_code)
+        case.decision_due_at = due_after(
+            case.first_lead_at,
+            parameters.approval.inclusion_limit_days,
+            parameters.day_count,
+            self.calendar,
+            zone=parameters.approval.zone,
+        )
 
     def _add_new(self, obj: MonitoringObject | None, case: ApprovalCase | None) -> None:
         if obj is not None:
@@ -593,22 +664,36 @@ def check_same_request(command: Command, earlier: AuditEntry) -> AuditEntry:
         RequestIdReused: the request id was recorded for another command.
     """
     if earlier.request_fingerprint != fingerprint(command):
-        recorded = f"{earlier.event} on {earlier.case_id or earlier.object_id}"
+        recorded = (
+            f"{earlier.command or earlier.event} on "
+            f"{earlier.subject_type.replace('_', ' ')} {earlier.subject_id}"
+        )
         raise RequestIdReused(command.request_id or "", recorded, _describe(command))
     return earlier
 
 
-def _event_of(command: Command) -> str:
-    if isinstance(command, CaseCommand):
-        return command.event
-    if isinstance(command, ImportMonitoringObject):
-        return "import"
-    return CaseEvent.PROPOSE
+#: Fields that name what a command acts on, most specific first.
+_TARGETS = (
+    "case_id",
+    "object_id",
+    "task_id",
+    "investigation_id",
+    "question_id",
+    "household_id",
+    "grid_id",
+    "area_code",
+    "village_code",
+    "county_code",
+    "person_id",
+)
 
 
 def _describe(command: Command) -> str:
-    target = getattr(command, "case_id", None) or getattr(command, "object_id", None)
-    return f"{_event_of(command)} on {target or getattr(command, 'household_id', '?')}"
+    for name in _TARGETS:
+        target = getattr(command, name, None)
+        if target:
+            return f"{command.name} on {name.removesuffix('_id')} {target}"
+    return command.name
 
 
 _HANDLERS: dict[type[Any], Callable[[Batch, Any, pendulum.DateTime], AuditEntry]] = {

@@ -14,7 +14,7 @@ import pendulum
 
 from fanpin_workflow.domain.access import PERMISSIONS
 from fanpin_workflow.domain.approval import START, Level
-from fanpin_workflow.domain.clock import CAMPAIGN_ZONE
+from fanpin_workflow.domain.clock import local_date
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.household_terms import RiskType
 from fanpin_workflow.domain.identity import mask
@@ -230,7 +230,7 @@ def _check_visitor(
     """With the registry on, only a person who may visit there is assigned."""
     if not batch.check_registry:
         return
-    day = now.in_timezone(CAMPAIGN_ZONE).date()
+    day = local_date(now)
     visiting = PERMISSIONS["record_visit"]
     for held in batch.person_roles.get(person_id, []):
         if (
@@ -341,12 +341,13 @@ def confirm_key_list(
 
     # Only households with a benefit date on or after the rule's start can
     # be named by the mandatory rule; the rule itself then decides.
-    since = batch.policy.mandatory_key_since
+    policy = batch.parameters_for(village).policy
+    since = policy.mandatory_key_since
     ids = set(batch.uow.households.with_benefit_since(village, since))
     ids |= {i for i, hh in batch.households.items() if hh.village_code == village}
     batch.load_households(ids)
     check_mandatory_present(
-        key_list, [batch.households[i] for i in sorted(ids)], batch.policy
+        key_list, [batch.households[i] for i in sorted(ids)], policy
     )
 
     entry = _move_list(batch, key_list, "confirm", command.actor, now, None)

@@ -220,7 +220,9 @@ def raise_question(
         state=START,
         raised_by=command.actor.id,
         raised_at=now,
-        due_at=now.add(days=batch.question_settings.township_days),
+        due_at=now.add(
+            days=batch.parameters_for(command.village_code).questions.township_days
+        ),
     )
     batch.questions[question.id] = question
     batch.new_ids.add(question.id)
@@ -254,7 +256,8 @@ def escalate_question(
     )
     entry = _move(question, "escalate", command.actor, now)
     question.escalated_at = now
-    question.due_at = now.add(days=batch.question_settings.county_days)
+    days = batch.parameters_for(question.village_code).questions.county_days
+    question.due_at = now.add(days=days)
     return entry
 
 

@@ -1,5 +1,9 @@
 """The overdue sweep: mark past-due work overdue and escalate it, once.
 
+Past-due work is a task past its due time, a question its level did not
+answer in time, and an inclusion or relabel the county has not decided
+within the limit from the first risk lead (15 days by default).
+
 Deadlines live in the database; the sweep reads open tasks by due time
 through an index, so one call costs what is due, not what exists. Each task
 and each question is escalated once per due time, however often the sweep
@@ -13,7 +17,7 @@ import attrs
 import pendulum
 
 from fanpin_workflow.domain.access import Role, check_permitted
-from fanpin_workflow.domain.approval import Level
+from fanpin_workflow.domain.approval import APPROVAL, Level
 from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.model import AuditEntry, entry_about, move
 from fanpin_workflow.domain.questions import (
@@ -24,6 +28,7 @@ from fanpin_workflow.domain.questions import (
 )
 from fanpin_workflow.domain.worklist.task import TASK, TASK_MACHINE, TaskEvent
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
+from fanpin_workflow.service.worklist_handlers import definition_of
 
 #: Who a level's overdue work goes up to.
 _ABOVE = {Level.VILLAGE: Level.TOWNSHIP, Level.TOWNSHIP: Level.COUNTY}
@@ -35,6 +40,7 @@ class SweepReport:
 
     tasks_marked: int
     questions_escalated: int
+    cases_escalated: int = 0
 
 
 def scheduler(area_code: str) -> Actor:
@@ -52,7 +58,8 @@ def sweep(
     """Mark up to `limit` past-due tasks overdue and escalate past-due questions.
 
     A question the township did not answer in time moves up to the county,
-    which gets its own time limit; one the county did not answer in time is
+    which gets its own time limit (its campaign's, or `questions` where no
+    campaign runs); one the county did not answer in time is
     recorded as escalated there, once.
     """
     entries: list[AuditEntry] = []
@@ -88,6 +95,8 @@ def sweep(
         )
 
     late = uow.questions.due_by(now, limit)
+    counties = {question.village_code[:6] + "000000" for question in late}
+    campaigns = uow.campaigns.for_counties(counties) if counties else {}
     loaded_questions = {question.id: question.version for question in late}
     done = uow.campaigns.escalated(list(loaded_questions))
     moved = []
@@ -109,7 +118,13 @@ def sweep(
         if before == QuestionState.OPEN:
             move(question, QUESTION_MACHINE.fire(question.id, before, "escalate"))
             question.escalated_at = now
-            question.due_at = now.add(days=questions.county_days)
+            campaign = campaigns.get(question.village_code[:6] + "000000")
+            county_days = (
+                definition_of(campaign).settings.county_answer_days
+                if campaign is not None
+                else questions.county_days
+            )
+            question.due_at = now.add(days=county_days)
             question.version += 1
             question.updated_at = now
             moved.append(question)
@@ -128,13 +143,46 @@ def sweep(
             )
         )
 
+    undecided = uow.cases.decision_overdue(now, limit)
+    for case in undecided:
+        assert case.decision_due_at is not None
+        escalations.append(
+            _escalation(
+                "approval_case",
+                case.id,
+                case.decision_due_at,
+                now,
+                case.village_code,
+                Level.COUNTY,
+            )
+        )
+        entries.append(
+            entry_about(
+                "approval_case",
+                case.id,
+                "decision_overdue",
+                case.state,
+                case.state,
+                scheduler(case.village_code),
+                now,
+                f"{case.kind} not decided by {case.decision_due_at.isoformat()}; "
+                "escalated to the county",
+                object_id=case.object_id,
+                version=APPROVAL.version,
+            )
+        )
+
     uow.tasks.update_many(due, loaded)
     uow.questions.update_many(moved, loaded_questions)
     uow.campaigns.escalate(escalations)
     uow.audit.append_many(
         [attrs.evolve(entry, command="sweep_overdue") for entry in entries]
     )
-    return SweepReport(len(due), len(entries) - len(due))
+    return SweepReport(
+        tasks_marked=len(due),
+        questions_escalated=len(entries) - len(due) - len(undecided),
+        cases_escalated=len(undecided),
+    )
 
 
 def _escalation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -9,6 +10,8 @@ import attrs
 from fanpin_workflow.domain.approval import Level
 from fanpin_workflow.domain.jurisdiction import check_area_code
 from fanpin_workflow.domain.values import check_free_text, check_id
+from fanpin_workflow.domain.worklist.settings import read_settings
+from fanpin_workflow.errors import InvalidInput
 from fanpin_workflow.service.commands import Command, version
 
 
@@ -31,13 +34,30 @@ def _county(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     check_area_code(attribute.name, value, Level.COUNTY)
 
 
+def _settings(value: Any) -> dict[str, Any]:
+    # Checked on their own here (names and rules); against the whole
+    # definition when the campaign starts.
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInput("settings", value, "must be an object of settings")
+    changes = dict(value)
+    read_settings(changes)
+    return changes
+
+
 @attrs.frozen(kw_only=True)
 class StartCampaign(Command):
-    """A county starts a campaign: every township and village gets its list."""
+    """A county starts a campaign: every township and village gets its list.
+
+    `settings` changes some of the definition's settings for this campaign
+    (a `year` moves every date to that year); the rest keep their values.
+    """
 
     name = "start_campaign"
     county_code: str = attrs.field(validator=_county)
     definition: str = attrs.field(default="guangxi_2024", validator=_id)
+    settings: dict[str, Any] = attrs.field(factory=dict, converter=_settings)
 
 
 @attrs.frozen(kw_only=True)

@@ -4,11 +4,13 @@ inclusion, weekly tracking while a developmental measure is missing)."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import pendulum
 
 from fanpin_workflow.domain.approval import START, Level
+from fanpin_workflow.domain.clock import local_date
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.jurisdiction import Actor, check_acts_for
 from fanpin_workflow.domain.lifecycle import MONITORED_STATES
@@ -30,6 +32,7 @@ from fanpin_workflow.domain.worklist.definition import (
     guangxi_2024,
 )
 from fanpin_workflow.domain.worklist.records import Campaign, WorkTask
+from fanpin_workflow.domain.worklist.settings import CampaignSettings
 from fanpin_workflow.domain.worklist.task import (
     TASK,
     TASK_MACHINE,
@@ -57,8 +60,16 @@ _PLAN, _DECLARATION, _TRACKING = (
 
 
 def definition_of(campaign: Campaign) -> CampaignDefinition:
-    """The definition a campaign runs."""
-    return DEFINITIONS[campaign.definition]()
+    """The definition a campaign runs, with the settings it was started with."""
+    return _definition(campaign.definition, campaign.settings)
+
+
+@functools.lru_cache(maxsize=64)
+def _definition(name: str, settings: CampaignSettings | None) -> CampaignDefinition:
+    base = DEFINITIONS[name]()
+    if settings is None or settings == base.settings:
+        return base
+    return base.with_settings(settings.as_data())
 
 
 def preload(batch: Batch) -> None:
@@ -89,9 +100,23 @@ def start_campaign(
         )
     if county in batch.campaigns:
         raise InvalidInput("county_code", county, "a campaign already runs there")
-    definition = DEFINITIONS[command.definition]()
+    definition = DEFINITIONS[command.definition]().with_settings(command.settings)
+    closes = max(s.closes for s in definition.stages if s.closes is not None)
+    if now >= end_of_day(closes, definition.settings.zone):
+        raise InvalidInput(
+            "definition",
+            command.definition,
+            f"its last stage closed on {closes.isoformat()}; start it with "
+            f"settings={{'year': {local_date(now, definition.settings.zone).year}}} "
+            "to run it this year",
+        )
     campaign = Campaign(
-        batch.new_id("campaign"), command.definition, definition.version, county, now
+        batch.new_id("campaign"),
+        command.definition,
+        definition.version,
+        county,
+        now,
+        definition.settings,
     )
     batch.uow.campaigns.add(campaign)
     batch.campaigns[county] = campaign
@@ -105,7 +130,7 @@ def start_campaign(
         for task in definition.worklist(Level(area.level)):
             if task.deadline is None or isinstance(task.deadline, EventDeadline):
                 continue
-            due = deadline_at(task.deadline, definition.settings, since=now)
+            due = _due(batch, task, definition, now)
             batch.follow(
                 _create(batch, campaign, task, area.code, due, None, command.actor, now)
             )
@@ -180,7 +205,7 @@ def on_included(
     village_task = definition.task("village.11")
     for follow_up in village_task.follow_ups:
         if isinstance(follow_up.deadline, EventDeadline):
-            due = deadline_at(follow_up.deadline, definition.settings, since=now)
+            due = _due(batch, follow_up, definition, now)
             batch.follow(
                 _create(
                     batch,
@@ -222,7 +247,7 @@ def track(
     if lacking and not tracking:
         definition = definition_of(campaign)
         follow_up = _follow_up(definition, _TRACKING)
-        due = deadline_at(follow_up.deadline, definition.settings, since=now)
+        due = _due(batch, follow_up, definition, now)
         batch.follow(
             _create(
                 batch, campaign, follow_up, obj.village_code, due, obj.id, actor, now
@@ -236,6 +261,18 @@ def track(
             )
             task.completed_at = now
             task.reason = reason
+
+
+def _due(
+    batch: Batch,
+    template: TaskDefinition | FollowUp,
+    definition: CampaignDefinition,
+    since: pendulum.DateTime,
+) -> pendulum.DateTime:
+    """When a task made now falls due, counted as its campaign says."""
+    return deadline_at(
+        template.deadline, definition.settings, since=since, calendar=batch.calendar
+    )
 
 
 def _repeat(
@@ -256,7 +293,7 @@ def _repeat(
         return
     last = max(s.closes for s in definition.stages if s.closes is not None)
     due = task.due_at.add(days=template.deadline.interval_days)
-    if due > end_of_day(last) and task.subject_id is None:
+    if due > end_of_day(last, definition.settings.zone) and task.subject_id is None:
         return
     if task.subject_id is not None:
         obj = batch.objects.get(task.subject_id)

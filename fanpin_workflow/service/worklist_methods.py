@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -53,11 +54,30 @@ class WorklistMethods:
         ) -> contextlib.AbstractContextManager[SqlAlchemyUnitOfWork]: ...
 
     def start_campaign(
-        self, actor: Actor, county_code: str, definition: str = "guangxi_2024"
+        self,
+        actor: Actor,
+        county_code: str,
+        definition: str = "guangxi_2024",
+        settings: Mapping[str, Any] | None = None,
+        *,
+        request_id: str | None = None,
     ) -> AuditEntry:
-        """A county starts a campaign; every township and village gets its list."""
+        """A county starts a campaign; every township and village gets its list.
+
+        Args:
+            settings: changes to the definition's settings for this campaign,
+                such as `{"year": 2025, "day_count": "working"}`; the engine
+                counts the county's notice periods, deadlines and policy
+                rules with them while the campaign runs.
+        """
         return self.handle(
-            w.StartCampaign(actor=actor, county_code=county_code, definition=definition)
+            w.StartCampaign(
+                actor=actor,
+                county_code=county_code,
+                definition=definition,
+                settings=settings,
+                request_id=request_id,
+            )
         )
 
     def start_task(self, actor: Actor, task_id: str) -> AuditEntry:

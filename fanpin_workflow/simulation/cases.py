@@ -98,7 +98,7 @@ class CaseDriver:
         self._step(case, c.PublishNotice, self.sim.later(slot, 0, 1), self._submit)
 
     def _submit(self, case: SimulatedCase, slot: pendulum.DateTime) -> None:
-        notice = self.sim.workflow.settings.notice_days
+        notice = self.sim.worklists.definition.settings.notice_days
         due = self.sim.later(slot.add(days=notice), 0, 1)
         self._step(case, c.SubmitToTownship, due, self._at_township)
 

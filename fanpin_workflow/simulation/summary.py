@@ -20,6 +20,7 @@ from fanpin_workflow.adapters.household_repository import (
 from fanpin_workflow.adapters.tables import (
     approval_cases,
     audit_trail,
+    campaigns,
     escalations,
     households,
     investigations,
@@ -30,6 +31,9 @@ from fanpin_workflow.adapters.tables import (
     security_log,
     tasks,
 )
+from fanpin_workflow.adapters.worklist_repository import (
+    SqlAlchemyCampaignRepository,
+)
 from fanpin_workflow.domain.access import HOST_VOUCHED, PERMISSIONS
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind, CaseState
 from fanpin_workflow.domain.lifecycle import ObjectState
@@ -37,6 +41,8 @@ from fanpin_workflow.domain.policy.elimination import elimination_unmet
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.policy.safety_net import is_no_labour_safety_net
 from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.domain.worklist.settings import CampaignSettings
+from fanpin_workflow.service.worklist_handlers import definition_of
 
 _INCLUDING = (CaseKind.INCLUSION, CaseKind.RELABEL)
 _DECIDED = (CaseState.DETERMINED, CaseState.DECLINED)
@@ -88,15 +94,26 @@ class CampaignSummary:
 
 def summarize(
     bind: Engine | Connection,
-    settings: ApprovalSettings,
+    settings: ApprovalSettings | None = None,
     policy: PolicyParameters | None = None,
 ) -> CampaignSummary:
-    """Count the campaign's figures from the database."""
+    """Count the campaign's figures from the database.
+
+    The limit of days and the policy figures are those of the campaign
+    stored in the database, where one ran; `settings` and `policy` (or
+    their defaults) stand in where none did.
+    """
     if isinstance(bind, Engine):
         with bind.connect() as connection:
             return summarize(connection, settings, policy)
 
     connection = bind
+    campaigns = _campaign_settings(connection)
+    if len(campaigns) == 1 and settings is None and policy is None:
+        only = next(iter(campaigns.values()))
+        settings, policy = only.approval(), only.policy()
+    settings = settings or ApprovalSettings()
+    policy = policy or PolicyParameters()
     within, beyond = _inclusion_speed(connection, settings.inclusion_limit_days)
     return CampaignSummary(
         objects_by_township=_objects_by_township(connection),
@@ -122,7 +139,7 @@ def summarize(
                 select(func.count(func.distinct(key_households.c.household_id)))
             ).scalar_one()
         ),
-        eliminations=recheck_eliminations(connection, policy or PolicyParameters()),
+        eliminations=recheck_eliminations(connection, policy),
         access_violations=access_violations(connection),
         security_refusals=_count(connection, security_log),
         tasks_by_stage=_tasks_by_stage(connection),
@@ -259,18 +276,40 @@ def _count_by(connection: Connection, column: ColumnElement[Any]) -> dict[str, i
     return {key: count for key, count in rows}
 
 
+def _campaign_settings(connection: Connection) -> dict[str, CampaignSettings]:
+    """The settings of the campaign each county ran, latest campaign first."""
+    rows = connection.execute(select(campaigns.c.county_code).distinct())
+    counties = {row.county_code for row in rows}
+    found = SqlAlchemyCampaignRepository(connection).for_counties(counties)
+    return {
+        county: definition_of(campaign).settings for county, campaign in found.items()
+    }
+
+
 def _inclusion_speed(connection: Connection, limit_days: int) -> tuple[int, int]:
-    """Decided inclusion cases within and beyond the limit from the first lead."""
+    """Decided inclusion cases within and beyond the limit from the first lead.
+
+    A case's own decision due time counts where it has one (set as its
+    campaign counts days); older cases count `limit_days` from the lead.
+    """
     rows = connection.execute(
-        select(approval_cases.c.first_lead_at, approval_cases.c.decided_at).where(
+        select(
+            approval_cases.c.first_lead_at,
+            approval_cases.c.decided_at,
+            approval_cases.c.decision_due_at,
+        ).where(
             approval_cases.c.kind.in_(_INCLUDING),
             approval_cases.c.state.in_(_DECIDED),
         )
     )
     within = beyond = 0
-    for first_lead_at, decided_at in rows:
-        limit: pendulum.DateTime = first_lead_at.add(days=limit_days)
-        if decided_at <= limit:
+    for first_lead_at, decided_at, due_at in rows:
+        if due_at is not None:
+            in_time = decided_at < due_at
+        else:
+            limit: pendulum.DateTime = first_lead_at.add(days=limit_days)
+            in_time = decided_at <= limit
+        if in_time:
             within += 1
         else:
             beyond += 1

@@ -36,14 +36,23 @@ class WorklistDriver:
 
     def __init__(self, simulation: CampaignSimulation) -> None:
         self.sim = simulation
-        self.definition = guangxi_2024()
+        self.settings = {"year": simulation.config.year}
+        self.definition = guangxi_2024().with_settings(self.settings)
         self.planned: dict[tuple[str, str], pendulum.DateTime] = {}
 
     def start(self) -> None:
         """The county starts the campaign; every list's tasks get planned."""
         sim = self.sim
         reviewer = sim.cast.county_reviewer(0)
-        sim.handle([w.StartCampaign(actor=reviewer, county_code=sim.county.code)])
+        sim.handle(
+            [
+                w.StartCampaign(
+                    actor=reviewer,
+                    county_code=sim.county.code,
+                    settings=self.settings,
+                )
+            ]
+        )
         tasks = sim.workflow.tasks(sim.county.code[:6])
         # Townships first (villages wait for their township's reference
         # list), and each list in the order its tasks depend on each other.
@@ -62,7 +71,9 @@ class WorklistDriver:
     def sweep(self) -> int:
         """The morning sweep of overdue work; returns the audit rows it wrote."""
         report = self.sim.workflow.sweep_overdue()
-        return report.tasks_marked + report.questions_escalated
+        return (
+            report.tasks_marked + report.questions_escalated + report.cases_escalated
+        )
 
     def _plan(self, task: WorkTask) -> None:
         sim, config = self.sim, self.sim.config

@@ -1,5 +1,6 @@
 """Work lists of a campaign: stages, tasks, deadlines and task states."""
 
+from fanpin_workflow.domain.access import Role
 from fanpin_workflow.domain.worklist.calendar import (
     CalendarNotCovered,
     CalendarRequired,
@@ -22,7 +23,6 @@ from fanpin_workflow.domain.worklist.definition import (
     WORKLISTS,
     CampaignDefinition,
     FollowUp,
-    Role,
     Stage,
     TaskDefinition,
     guangxi_2024,

@@ -12,12 +12,12 @@ import functools
 import graphlib
 import json
 from collections.abc import Mapping
-from enum import StrEnum
 from importlib import resources
 from typing import Any
 
 import attrs
 
+from fanpin_workflow.domain.access import PERMISSIONS, ROLES, Role
 from fanpin_workflow.domain.approval import Level
 from fanpin_workflow.domain.worklist import parsing
 from fanpin_workflow.domain.worklist.deadline import (
@@ -27,22 +27,11 @@ from fanpin_workflow.domain.worklist.deadline import (
     EventDeadline,
     read_deadline,
 )
-from fanpin_workflow.domain.worklist.settings import CampaignSettings
+from fanpin_workflow.domain.worklist.settings import CampaignSettings, read_settings
 from fanpin_workflow.errors import DefinitionError, InvalidInput, NotFound
 
 #: The work lists: one per township, one per village.
 WORKLISTS = (Level.TOWNSHIP, Level.VILLAGE)
-
-
-class Role(StrEnum):
-    """Who answers for a task at its level."""
-
-    TOWNSHIP_LEAD = "township_lead"
-    TOWNSHIP_REVIEWER = "township_reviewer"
-    VILLAGE_COMMITTEE = "village_committee"
-    FIRST_SECRETARY = "first_secretary"
-    GRID_MEMBER = "grid_member"
-    INFORMATION_OFFICER = "information_officer"
 
 
 @attrs.frozen
@@ -127,6 +116,7 @@ class CampaignDefinition:
     stages: tuple[Stage, ...]
     tasks: tuple[TaskDefinition, ...]
     notes: tuple[str, ...] = ()
+    source: Mapping[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _check_stages(self.stages, self.settings.year)
@@ -139,6 +129,38 @@ class CampaignDefinition:
         for task in self.tasks:
             _check_task(task, stages, tasks)
         _check_order(self.tasks)
+
+    def with_settings(self, changes: Mapping[str, Any]) -> CampaignDefinition:
+        """This definition with some settings changed, checked as a whole.
+
+        A new `year` moves every stage date and due date to that year, day
+        and month kept; the other settings replace the definition's own.
+
+        Raises:
+            InvalidInput: a setting is unknown or breaks its rule, or the
+                definition no longer holds together with it.
+        """
+        if not isinstance(changes, Mapping):
+            raise InvalidInput(
+                "settings", type(changes).__name__, "must be an object of settings"
+            )
+        if not changes:
+            return self
+        if self.source is None:
+            raise InvalidInput(
+                "settings", dict(changes), "this definition was not read from data"
+            )
+
+        current = self.settings.as_data()
+        merged = read_settings({**current, **changes})
+        data = dict(self.source)
+        data["settings"] = merged.as_data()
+        if merged.year != self.settings.year:
+            data = _moved_to_year(data, merged.year)
+        try:
+            return load_definition(data)
+        except DefinitionError as error:
+            raise InvalidInput("settings", dict(changes), str(error)) from None
 
     def stage(self, key: str) -> Stage:
         """The stage named `key`.
@@ -212,6 +234,13 @@ def _check_task(
             f"{place}: stage {stage.key!r} has no {task.worklist} tasks"
         )
 
+    info = ROLES[task.role]
+    if info.level != task.level or task.role not in PERMISSIONS["complete_task"]:
+        raise DefinitionError(
+            f"{place}: role {task.role.value!r} can't answer for a {task.level} "
+            "task: the permission table lets it complete no task at that level"
+        )
+
     _check_deadline(place, task.deadline, stage)
     follow_up_keys = [follow_up.key for follow_up in task.follow_ups]
     for follow_up in task.follow_ups:
@@ -283,6 +312,7 @@ def load_definition(data: Mapping[str, Any]) -> CampaignDefinition:
     tasks = parsing.items("definition", "tasks", top["tasks"])
 
     return CampaignDefinition(
+        source=data,
         name=parsing.text("definition", "name", top["name"]),
         version=parsing.text("definition", "version", top["version"]),
         settings=settings,
@@ -305,6 +335,42 @@ def guangxi_2024() -> CampaignDefinition:
     return load_definition(json.loads(shipped.read_text(encoding="utf-8")))
 
 
+def _moved_to_year(data: dict[str, Any], year: int) -> dict[str, Any]:
+    """The definition's data with every date string moved to `year`."""
+
+    def moved(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+        try:
+            return day.replace(year=year).isoformat()
+        except ValueError:
+            raise InvalidInput(
+                "settings.year", year, f"{value} has no day in {year}"
+            ) from None
+
+    stages = [
+        {
+            **stage,
+            "opens": moved(stage.get("opens")),
+            "closes": moved(stage.get("closes")),
+        }
+        if isinstance(stage, Mapping)
+        else stage
+        for stage in data.get("stages", [])
+    ]
+    tasks = []
+    for task in data.get("tasks", []):
+        deadline = task.get("deadline") if isinstance(task, Mapping) else None
+        if isinstance(deadline, Mapping) and deadline.get("kind") == "date":
+            task = {**task, "deadline": {**deadline, "due": moved(deadline.get("due"))}}
+        tasks.append(task)
+    return {**data, "stages": stages, "tasks": tasks}
+
+
 def _place(kind: str, index: int, raw: Any) -> str:
     key = raw.get("key") if isinstance(raw, Mapping) else None
     return f"{kind} {key}" if isinstance(key, str) else f"{kind} #{index + 1}"
@@ -312,14 +378,16 @@ def _place(kind: str, index: int, raw: Any) -> str:
 
 def _settings(raw: Any) -> CampaignSettings:
     place = "settings"
-    found = parsing.fields(place, raw, (), tuple(attrs.fields_dict(CampaignSettings)))
-    values = dict(found)
+    if not isinstance(raw, Mapping):
+        raise DefinitionError(f"{place}: must be an object, not {type(raw).__name__}")
+    values = dict(raw)
     if "monitoring_line" in values:
+        # A float in a file would round the line; it must be written as text.
         values["monitoring_line"] = parsing.amount(
             place, "monitoring_line", values["monitoring_line"]
         )
     try:
-        return CampaignSettings(**values)
+        return read_settings(values, field="")
     except InvalidInput as error:
         raise DefinitionError(f"{place}: {error}") from None
 

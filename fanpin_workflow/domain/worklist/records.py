@@ -8,6 +8,7 @@ import attrs
 import pendulum
 
 from fanpin_workflow.domain.model import refuse_direct_assignment
+from fanpin_workflow.domain.worklist.settings import CampaignSettings
 from fanpin_workflow.domain.worklist.task import TaskState
 
 
@@ -20,6 +21,8 @@ class Campaign:
     version: str
     county_code: str
     started_at: pendulum.DateTime
+    #: The settings it runs with; None: its definition's own.
+    settings: CampaignSettings | None = None
 
 
 @attrs.define(eq=False)

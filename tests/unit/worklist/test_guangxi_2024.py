@@ -8,6 +8,7 @@ from importlib import resources
 
 import pytest
 
+from fanpin_workflow.domain.access import PERMISSIONS, ROLES
 from fanpin_workflow.domain.approval import Level
 from fanpin_workflow.domain.worklist import (
     CampaignSettings,
@@ -187,11 +188,12 @@ def test_in_order_puts_every_task_after_those_it_waits_for() -> None:
 @pytest.mark.parametrize(
     ("key", "level", "role"),
     [
+        ("township.01", Level.TOWNSHIP, Role.TOWNSHIP_GRID_LEADER),
         ("township.05", Level.TOWNSHIP, Role.TOWNSHIP_REVIEWER),
-        ("township.09", Level.TOWNSHIP, Role.INFORMATION_OFFICER),
+        ("township.09", Level.TOWNSHIP, Role.TOWNSHIP_GRID_LEADER),
         ("village.02", Level.VILLAGE, Role.FIRST_SECRETARY),
-        ("village.04", Level.VILLAGE, Role.GRID_MEMBER),
-        ("village.07", Level.VILLAGE, Role.VILLAGE_COMMITTEE),
+        ("village.04", Level.VILLAGE, Role.VILLAGE_GRID_LEADER),
+        ("village.07", Level.VILLAGE, Role.VILLAGE_GRID_LEADER),
         ("village.12", Level.VILLAGE, Role.INFORMATION_OFFICER),
     ],
 )
@@ -202,6 +204,20 @@ def test_tasks_name_who_answers_for_them(key: str, level: Level, role: Role) -> 
     task = definition.task(key)
 
     assert (task.level, task.role) == (level, role)
+
+
+def test_every_responsible_role_may_complete_its_task() -> None:
+    """The permission table lets each task's role complete it, at its level."""
+    definition = guangxi_2024()
+
+    refused = [
+        task.key
+        for task in definition.tasks
+        if task.role not in PERMISSIONS["complete_task"]
+        or ROLES[task.role].level != task.level
+    ]
+
+    assert refused == []
 
 
 def test_the_settings_carry_the_national_defaults() -> None:
