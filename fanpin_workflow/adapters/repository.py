@@ -176,6 +176,20 @@ class SqlAlchemyObjectRepository(_VersionedRepository):
                 found[row.household_id] = self._load(row)
         return found
 
+    def in_states_within(
+        self, prefix: str, states: Collection[str]
+    ) -> list[MonitoringObject]:
+        """Every object in one of `states` inside an area-code prefix."""
+        rows = self.connection.execute(
+            select(self.table)
+            .where(
+                self.table.c.village_code.startswith(prefix),
+                self.table.c.state.in_(sorted(states)),
+            )
+            .order_by(self.table.c.id)
+        )
+        return [self._load(row) for row in rows]
+
     def list(
         self,
         *,

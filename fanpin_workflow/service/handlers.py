@@ -21,7 +21,12 @@ from fanpin_workflow.domain.investigation import Investigation
 from fanpin_workflow.domain.jurisdiction import Actor
 from fanpin_workflow.domain.key_households import KeyEntry, KeyHouseholdList
 from fanpin_workflow.domain.lifecycle import ENDED_STATES, MONITORED_STATES, ObjectState
-from fanpin_workflow.domain.model import ApprovalCase, AuditEntry, MonitoringObject
+from fanpin_workflow.domain.model import (
+    ApprovalCase,
+    AuditEntry,
+    MonitoringObject,
+    entry_about,
+)
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.questions import Question, QuestionSettings
 from fanpin_workflow.domain.registry import (
@@ -209,11 +214,20 @@ class Batch:
         for obj in self.uow.objects.get_many(object_ids).values():
             self._track_object(obj)
 
-        households = investigated | {
+        arriving = {
             c.household_id
             for c in self.commands
             if isinstance(c, ProposeInclusion | ImportMonitoringObject)
         }
+        self.load_households(arriving)
+        imported = {
+            c.village_code
+            for c in self.commands
+            if isinstance(c, ImportMonitoringObject)
+        }
+        if imported and self.check_registry:
+            self.areas.update(self.uow.registry.areas(imported - self.areas.keys()))
+        households = investigated | arriving
         for household, obj in self.uow.objects.open_for_households(households).items():
             if obj.id not in self.objects:
                 self._track_object(obj)
@@ -458,11 +472,39 @@ class Batch:
         """The work an inclusion (or a return to monitoring) starts."""
         self.load_households({obj.household_id})
         if case.kind in (CaseKind.INCLUSION, CaseKind.RELABEL):
+            self._take_into_monitoring(obj, case, actor, now)
             worklist_handlers.on_included(self, obj, actor, now)
         elif obj.state in MONITORED_STATES:
             household = self.households.get(obj.household_id)
             if household is not None:
                 worklist_handlers.track(self, household, obj, actor, now)
+
+    def _take_into_monitoring(
+        self,
+        obj: MonitoringObject,
+        case: ApprovalCase,
+        actor: Actor,
+        now: pendulum.DateTime,
+    ) -> None:
+        """An inclusion takes the household's new risk into monitoring: it no
+        longer counts as new against a later elimination."""
+        household = self.households.get(obj.household_id)
+        if household is None or not household.new_risk:
+            return
+        self.save_household(attrs.evolve(household, new_risk=False))
+        self.follow(
+            entry_about(
+                "household",
+                household.id,
+                "update",
+                None,
+                None,
+                actor,
+                now,
+                f"new risk taken into monitoring by case {case.id}",
+                object_id=obj.id,
+            )
+        )
 
     def _propose_inclusion(
         self, command: ProposeInclusion, now: pendulum.DateTime
@@ -470,6 +512,7 @@ class Batch:
         # Whether a household is monitored is itself personal: tell it only
         # to actors who may act on the household.
         steps.check_actor(command.actor, CaseEvent.PROPOSE, command.village_code)
+        self._check_household_village(command.household_id, command.village_code)
         existing = self.open_object_by_household.get(command.household_id)
         if existing is not None:
             raise HouseholdAlreadyMonitored(command.household_id, existing.id)
@@ -534,6 +577,13 @@ class Batch:
         self, command: ImportMonitoringObject, now: pendulum.DateTime
     ) -> AuditEntry:
         steps.check_importer(command.actor, command.village_code)
+        if self.check_registry and command.village_code not in self.areas:
+            raise InvalidInput(
+                "village_code",
+                command.village_code,
+                "must be a registered village; register it first",
+            )
+        self._check_household_village(command.household_id, command.village_code)
         existing = self.open_object_by_household.get(command.household_id)
         if existing is not None:
             raise HouseholdAlreadyMonitored(command.household_id, existing.id)
@@ -552,7 +602,26 @@ class Batch:
             obj=obj, actor=command.actor, now=now, request_id=command.request_id
         )
         self._add_new(obj, None)
+        household = self.households.get(obj.household_id)
+        if household is not None:
+            worklist_handlers.track(self, household, obj, command.actor, now)
         return entry
+
+    def _check_household_village(self, household_id: str, village: str) -> None:
+        """Refuse a household that lives, or is monitored, in another village.
+
+        The refusal does not say where: whether and where a household is
+        registered or monitored is not for an actor of another area to learn.
+        """
+        household = self.households.get(household_id)
+        obj = self.open_object_by_household.get(household_id)
+        elsewhere = (household is not None and household.village_code != village) or (
+            obj is not None and obj.village_code != village
+        )
+        if elsewhere:
+            raise InvalidInput(
+                "household_id", household_id, f"is not a household of village {village}"
+            )
 
     def _set_decision_due(self, case: ApprovalCase) -> None:
         """An inclusion or relabel is to be decided within the limit of days

@@ -40,6 +40,7 @@ from fanpin_workflow.domain.key_households import (
     check_entry_reason,
     check_mandatory_present,
 )
+from fanpin_workflow.domain.lifecycle import MONITORED_STATES
 from fanpin_workflow.domain.model import AuditEntry, entry_about, fire
 from fanpin_workflow.errors import (
     InvalidInput,
@@ -160,10 +161,13 @@ def register(
     for index, member in enumerate(household.members):
         owner = batch.member_owners.get(member.id_number[:18])
         if owner is not None and owner != household.id:
+            # Which household, and where, is not said: the owner may live
+            # outside the actor's area.
             raise InvalidInput(
                 f"household.members[{index}].id_number",
                 mask(member.id_number),
-                f"already registered in household {owner}",
+                "this person is already a member of another household; a person "
+                "belongs to one household, so remove them there first",
             )
     for member in household.members:
         batch.member_owners[member.id_number[:18]] = household.id
@@ -196,7 +200,15 @@ def assign(
     )
 
     obj = batch.open_object_by_household.get(household.id)
-    form = command.form or form_for(household.type, obj.state if obj else None)
+    fitting = form_for(household.type, obj.state if obj else None)
+    form = command.form or fitting
+    if form not in (fitting, Form.KEY):
+        raise InvalidInput(
+            "form",
+            form,
+            f"household {household.id} is investigated on form {fitting} "
+            "(or 2-4 as a key household)",
+        )
     _check_visitor(batch, command.grid_member_id, household.village_code, now)
     return _open_investigation(
         batch, household, form, command.grid_member_id, command.actor, now, None
@@ -426,9 +438,21 @@ def _note_risk(
     command: c.Command,
     now: pendulum.DateTime,
 ) -> None:
-    """A risk found on a form becomes part of the household's facts."""
+    """A risk found on a form becomes part of the household's facts.
+
+    Its risk types are added to the household's. It is a *new* risk (which
+    bars an elimination until an inclusion or relabel takes it into
+    monitoring) unless the household is monitored now: a 2-2 form, or a 2-4
+    of a monitored household, checks the risks it was included for.
+    """
+    obj = batch.open_object_by_household.get(household.id)
+    monitored = obj is not None and obj.state in MONITORED_STATES
     merged = tuple(dict.fromkeys((*household.risk_types, *risk_types)))
-    updated = attrs.evolve(household, new_risk=True, risk_types=merged[:MAX_RISK_TYPES])
+    updated = attrs.evolve(
+        household,
+        new_risk=household.new_risk or not monitored,
+        risk_types=merged[:MAX_RISK_TYPES],
+    )
     batch.save_household(updated)
     batch.follow(
         _entry(

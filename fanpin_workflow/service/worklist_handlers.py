@@ -134,6 +134,7 @@ def start_campaign(
             batch.follow(
                 _create(batch, campaign, task, area.code, due, None, command.actor, now)
             )
+    _track_monitored(batch, county, command.actor, now)
     return entry_about(
         "campaign",
         campaign.id,
@@ -221,6 +222,20 @@ def on_included(
     household = batch.households.get(obj.household_id)
     if household is not None:
         track(batch, household, obj, actor, now)
+
+
+def _track_monitored(
+    batch: Batch, county: str, actor: Actor, now: pendulum.DateTime
+) -> None:
+    """At the start, the households monitored already (imported or included
+    before the campaign) get weekly tracking too, where they need it."""
+    monitored = batch.uow.objects.in_states_within(county[:6], MONITORED_STATES)
+    batch.load_households({obj.household_id for obj in monitored})
+    batch.load_subject_tasks({obj.id for obj in monitored})
+    for obj in monitored:
+        household = batch.households.get(obj.household_id)
+        if household is not None:
+            track(batch, household, obj, actor, now)
 
 
 def track(

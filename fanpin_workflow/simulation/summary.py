@@ -6,6 +6,7 @@ run on any database the engine wrote, simulated or real.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from typing import Any
@@ -36,6 +37,7 @@ from fanpin_workflow.adapters.worklist_repository import (
 )
 from fanpin_workflow.domain.access import HOST_VOUCHED, PERMISSIONS
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind, CaseState
+from fanpin_workflow.domain.clock import local_date
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.policy.elimination import elimination_unmet
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
@@ -176,31 +178,33 @@ def _overdue_by_township(connection: Connection) -> dict[str, int]:
 
 def access_violations(connection: Connection) -> int:
     """Audit rows whose actor's role the permission table did not allow for
-    the command, or who held no such role for that area in the registry."""
+    the command, or who did not hold that role for that area in the registry
+    on the day of the row (in the campaign's zone)."""
     rows = connection.execute(
         select(
             audit_trail.c.actor_id,
             audit_trail.c.actor_role,
             audit_trail.c.jurisdiction,
             audit_trail.c.command,
-            func.count(),
-        ).group_by(
-            audit_trail.c.actor_id,
-            audit_trail.c.actor_role,
-            audit_trail.c.jurisdiction,
-            audit_trail.c.command,
+            audit_trail.c.occurred_at,
         )
-    ).all()
-    held = {
-        (row.person_id, row.role, row.area_code[:12])
-        for row in connection.execute(select(role_assignments))
-    }
+    )
+    held: dict[tuple[str, str, str], list[tuple[dt.date, dt.date | None]]] = {}
+    for row in connection.execute(select(role_assignments)):
+        key = (row.person_id, row.role, row.area_code[:12])
+        held.setdefault(key, []).append((row.starts_on, row.ends_on))
+
     violations = 0
-    for actor_id, role, area, command, count in rows:
-        permitted = command in PERMISSIONS and role in PERMISSIONS[command]
-        registered = role in HOST_VOUCHED or (actor_id, role, area) in held
-        if not (permitted and registered):
-            violations += count
+    for actor_id, role, area, command, occurred_at in rows:
+        if command not in PERMISSIONS or role not in PERMISSIONS[command]:
+            violations += 1
+        elif role not in HOST_VOUCHED:
+            day = local_date(occurred_at)
+            spans = held.get((actor_id, role, area), [])
+            if not any(
+                first <= day and (last is None or day <= last) for first, last in spans
+            ):
+                violations += 1
     return violations
 
 
