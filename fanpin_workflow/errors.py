@@ -59,8 +59,9 @@ class StateAssignmentRefused(FanpinError):
     def __init__(self, owner: str, attempted: Any) -> None:
         self.owner = owner
         self.attempted = attempted
+        article = "an" if owner[:1] in ("a", "e", "i", "o", "u") else "a"
         super().__init__(
-            f"The state of a {owner} changes only through its events; "
+            f"The state of {article} {owner} changes only through its events; "
             f"assigning {attempted!r} directly is refused."
         )
 

@@ -65,7 +65,7 @@ class SqlAlchemyInvestigationRepository(_VersionedRepository):
             .where(self.table.c.household_id == household_id)
             .order_by(self.table.c.assigned_at, self.table.c.id)
         )
-        return [self._load(row) for row in rows]
+        return [self._loaded(row) for row in rows]
 
     def last_recorded(
         self, household_ids: Collection[str], form: Form
@@ -99,7 +99,7 @@ class SqlAlchemyInvestigationRepository(_VersionedRepository):
                 )
             )
             for row in rows:
-                found[(row.household_id, row.form)] = self._load(row)
+                found[(row.household_id, row.form)] = self._loaded(row)
         return found
 
 

@@ -215,4 +215,4 @@ class SqlAlchemyQuestionRepository(_VersionedRepository):
             .order_by(questions.c.due_at, questions.c.id)
             .limit(limit)
         )
-        return [self._load(row) for row in rows]
+        return [self._loaded(row) for row in rows]

@@ -47,10 +47,37 @@ class _VersionedRepository(abc.ABC):
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        # What each loaded record's mutable fields held, to write back only
+        # the columns a batch changed. Their values are all immutable.
+        self._snapshots: dict[str, tuple[Any, ...]] = {}
 
     @abc.abstractmethod
     def _load(self, row: Row[Any]) -> Any:
         """Map a row to the record it stores."""
+
+    def _loaded(self, row: Row[Any]) -> Any:
+        """The record of a row, remembered as loaded."""
+        record = self._load(row)
+        self._snapshots[record.id] = tuple(
+            getattr(record, name) for name in self._mutable
+        )
+        return record
+
+    def _changed_columns(self, records: Sequence[Any]) -> tuple[str, ...]:
+        """The mutable columns that differ from what was loaded in any record;
+        all of them if a record was not loaded here."""
+        snapshots = [self._snapshots.get(record.id) for record in records]
+        if any(snapshot is None for snapshot in snapshots):
+            return self._mutable
+        return tuple(
+            name
+            for index, name in enumerate(self._mutable)
+            if name == "version"
+            or any(
+                getattr(record, name) != snapshot[index]  # type: ignore[index]
+                for record, snapshot in zip(records, snapshots, strict=True)
+            )
+        )
 
     def get_many(self, ids: Collection[str]) -> dict[str, Any]:
         """Load the records with the given ids, keyed by id."""
@@ -60,7 +87,7 @@ class _VersionedRepository(abc.ABC):
                 select(self.table).where(self.table.c.id.in_(chunk))
             )
             for row in rows:
-                found[row.id] = self._load(row)
+                found[row.id] = self._loaded(row)
         return found
 
     def add_many(self, records: Sequence[Any]) -> None:
@@ -80,6 +107,7 @@ class _VersionedRepository(abc.ABC):
             return
 
         table = self.table
+        columns = self._changed_columns(records)
         statement = (
             table.update()
             .where(
@@ -88,15 +116,18 @@ class _VersionedRepository(abc.ABC):
                     table.c.version == bindparam("b_version"),
                 )
             )
-            .values({name: bindparam(name) for name in self._mutable})
+            .values({name: bindparam(name) for name in columns})
         )
         params = []
         for record in records:
-            values = {name: self._value(record, name) for name in self._mutable}
+            values = {name: self._value(record, name) for name in columns}
             values.update(b_id=record.id, b_version=loaded[record.id])
             params.append(values)
 
-        if self.connection.dialect.supports_sane_multi_rowcount:
+        dialect = self.connection.dialect
+        # Python's sqlite3 sums the rows an executemany changed, so its
+        # total is exact even where SQLAlchemy does not vouch for it.
+        if dialect.supports_sane_multi_rowcount or dialect.name == "sqlite":
             result = self.connection.execute(statement, params)
             if result.rowcount == len(params):
                 return
@@ -173,7 +204,7 @@ class SqlAlchemyObjectRepository(_VersionedRepository):
                 )
             )
             for row in rows:
-                found[row.household_id] = self._load(row)
+                found[row.household_id] = self._loaded(row)
         return found
 
     def in_states_within(
@@ -188,7 +219,7 @@ class SqlAlchemyObjectRepository(_VersionedRepository):
             )
             .order_by(self.table.c.id)
         )
-        return [self._load(row) for row in rows]
+        return [self._loaded(row) for row in rows]
 
     def list(
         self,
@@ -205,7 +236,7 @@ class SqlAlchemyObjectRepository(_VersionedRepository):
         if within is not None:
             query = query.where(self.table.c.village_code.startswith(within))
         rows = self.connection.execute(query.limit(limit).offset(offset))
-        return [self._load(row) for row in rows]
+        return [self._loaded(row) for row in rows]
 
 
 class SqlAlchemyCaseRepository(_VersionedRepository):
@@ -263,7 +294,7 @@ class SqlAlchemyCaseRepository(_VersionedRepository):
             .order_by(table.c.decision_due_at, table.c.id)
             .limit(limit)
         )
-        return [self._load(row) for row in rows]
+        return [self._loaded(row) for row in rows]
 
     def open_for_objects(self, object_ids: Collection[str]) -> dict[str, ApprovalCase]:
         """The open case of each object that has one."""
@@ -277,7 +308,7 @@ class SqlAlchemyCaseRepository(_VersionedRepository):
                 )
             )
             for row in rows:
-                found[row.object_id] = self._load(row)
+                found[row.object_id] = self._loaded(row)
         return found
 
 
@@ -289,18 +320,39 @@ class SqlAlchemyAuditTrail:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def append_many(self, entries: Sequence[AuditEntry]) -> list[AuditEntry]:
-        """Append entries; return them with the sequence numbers they got."""
+    def append_many(
+        self, entries: Sequence[AuditEntry], commands: Sequence[str] | None = None
+    ) -> list[AuditEntry]:
+        """Append entries; return them with the sequence numbers they got.
+
+        `commands`, if given, names the command each entry is written under.
+        """
         if not entries:
             return []
-        statement = self.table.insert().returning(
-            self.table.c.sequence, sort_by_parameter_order=True
-        )
+        names: Sequence[str | None] = commands or [e.command for e in entries]
         rows = [_dump_entry(entry) for entry in entries]
-        sequences = self.connection.execute(statement, rows).scalars().all()
+        for row, name in zip(rows, names, strict=True):
+            row["command"] = name
+        if self.connection.dialect.name == "sqlite":
+            # SQLite can't promise RETURNING's order for many rows, so
+            # SQLAlchemy would insert them one statement each. The batch
+            # holds the write lock, so it numbers its rows itself and writes
+            # them in one executemany.
+            last = self.connection.execute(
+                select(func.coalesce(func.max(self.table.c.sequence), 0))
+            ).scalar_one()
+            sequences: Sequence[int] = range(last + 1, last + 1 + len(rows))
+            for row, sequence in zip(rows, sequences, strict=True):
+                row["sequence"] = sequence
+            self.connection.execute(self.table.insert(), rows)
+        else:
+            statement = self.table.insert().returning(
+                self.table.c.sequence, sort_by_parameter_order=True
+            )
+            sequences = self.connection.execute(statement, rows).scalars().all()
         return [
-            attrs.evolve(entry, sequence=sequence)
-            for entry, sequence in zip(entries, sequences, strict=True)
+            attrs.evolve(entry, sequence=sequence, command=name)
+            for entry, sequence, name in zip(entries, sequences, names, strict=True)
         ]
 
     def by_request_ids(self, request_ids: Collection[str]) -> dict[str, AuditEntry]:

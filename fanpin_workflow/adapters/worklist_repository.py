@@ -52,7 +52,7 @@ class SqlAlchemyTaskRepository(_VersionedRepository):
             .order_by(self.table.c.due_at, self.table.c.id)
             .limit(limit)
         )
-        return [self._load(row) for row in rows]
+        return [self._loaded(row) for row in rows]
 
     def of_campaign(
         self, campaign_ids: Collection[str], area_prefix: str | None = None
@@ -62,7 +62,7 @@ class SqlAlchemyTaskRepository(_VersionedRepository):
         if area_prefix:
             query = query.where(self.table.c.area_code.startswith(area_prefix))
         rows = self.connection.execute(query.order_by(self.table.c.id))
-        return [self._load(row) for row in rows]
+        return [self._loaded(row) for row in rows]
 
     def open_for_subjects(self, subject_ids: Collection[str]) -> list[WorkTask]:
         """Open household tasks of these monitoring objects."""
@@ -74,7 +74,7 @@ class SqlAlchemyTaskRepository(_VersionedRepository):
                     self.table.c.state.in_((*OPEN_STATES, "overdue")),
                 )
             )
-            found += [self._load(row) for row in rows]
+            found += [self._loaded(row) for row in rows]
         return found
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 import attrs
 import pendulum
@@ -23,9 +23,36 @@ def refuse_direct_assignment(owner: str) -> Any:
     return hook
 
 
+class GuardedState:
+    """A record's `state`: read like a field, changed only by `move`.
+
+    The record keeps the value in its `_state` field. Unlike an attrs
+    on_setattr hook, which runs a check on every field a record sets (in
+    `__init__` too), this costs nothing but on `state` itself.
+    """
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> GuardedState: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any]) -> str: ...
+    def __get__(self, instance: object | None, owner: type[Any]) -> Any:
+        if instance is None:
+            return self
+        return instance._state  # type: ignore[attr-defined]
+
+    def __set__(self, instance: object, value: Any) -> None:
+        raise StateAssignmentRefused(self.owner, value)
+
+
 def move(subject: Any, state: str) -> None:
     """Set a record's guarded state field; only the domain's step modules call it."""
-    object.__setattr__(subject, "state", state)
+    if isinstance(type(subject).__dict__.get("state"), GuardedState):
+        object.__setattr__(subject, "_state", state)
+    else:
+        object.__setattr__(subject, "state", state)
 
 
 @attrs.define(eq=False)
@@ -35,11 +62,13 @@ class MonitoringObject:
     id: str
     household_id: str
     village_code: str
-    state: str = attrs.field(on_setattr=refuse_direct_assignment("monitoring object"))
+    _state: str
     version: int = 0
     created_at: pendulum.DateTime | None = None
     updated_at: pendulum.DateTime | None = None
     monitored_since: pendulum.DateTime | None = None
+
+    state = GuardedState("monitoring object")
 
 
 @attrs.define(eq=False)
@@ -50,7 +79,7 @@ class ApprovalCase:
     object_id: str
     kind: str
     village_code: str
-    state: str = attrs.field(on_setattr=refuse_direct_assignment("approval case"))
+    _state: str
     proposed_by: str = ""
     proposed_at: pendulum.DateTime | None = None
     first_lead_at: pendulum.DateTime | None = None
@@ -62,6 +91,8 @@ class ApprovalCase:
     updated_at: pendulum.DateTime | None = None
     #: When an inclusion or relabel must be decided by, while it is open.
     decision_due_at: pendulum.DateTime | None = None
+
+    state = GuardedState("approval case")
 
 
 def _plain(value: str | None) -> str | None:

@@ -155,6 +155,8 @@ class Batch:
         self.open_object_by_household: dict[str, MonitoringObject] = {}
         self.open_case_by_object: dict[str, ApprovalCase] = {}
         self.entries: list[AuditEntry] = []
+        # The command each entry is written under, stamped when it is written.
+        self.entry_commands: list[str] = []
         self.recorded: dict[str, AuditEntry] = {}
 
     def run(self) -> BatchOutcome:
@@ -286,10 +288,9 @@ class Batch:
                 request_fingerprint=fingerprint(command),
             )
             self.recorded[command.request_id] = entry
-        else:
-            entry = attrs.evolve(entry, command=command.name)
         # Entries of follow-ups the command started come after its own.
         self.entries.insert(position, entry)
+        self.entry_commands.insert(position, command.name)
         return entry
 
     def apply_internal(self, command: Command, now: pendulum.DateTime) -> AuditEntry:
@@ -303,7 +304,8 @@ class Batch:
 
     def follow(self, entry: AuditEntry) -> None:
         """Record the entry of a step that another command started."""
-        self.entries.append(attrs.evolve(entry, command=self.current_command))
+        self.entries.append(entry)
+        self.entry_commands.append(self.current_command)
 
     def check_access(self, command: Command, now: pendulum.DateTime) -> None:
         """Refuse a command the permission table or the registry does not allow.
@@ -703,7 +705,7 @@ class Batch:
                 self.key_list_versions[village],
                 self.new_key_entries.get(village, []),
             )
-        return self.uow.audit.append_many(self.entries)
+        return self.uow.audit.append_many(self.entries, self.entry_commands)
 
 
 def _changed(records: Iterable[Any], batch: Batch) -> list[Any]:
