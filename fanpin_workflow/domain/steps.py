@@ -180,6 +180,8 @@ def propose(
     entry = _advance_case(
         case, CaseEvent.PROPOSE, actor, now, reason, request_id, created
     )
+    if kind == CaseKind.INCLUSION:
+        _log(LIFECYCLE.name, obj.id, CaseEvent.PROPOSE, None, obj.state, actor)
     return case, entry
 
 
@@ -248,7 +250,8 @@ def advance(
         case.decided_at = now
         case.decided_by = actor.id
     if obj is not None and change[1] is not None:
-        _move_object(obj, change[1], now, entry)
+        assert lifecycle_event is not None
+        _move_object(obj, lifecycle_event, change[1], now, entry)
 
     return entry
 
@@ -338,7 +341,11 @@ def _advance_case(
 
 
 def _move_object(
-    obj: MonitoringObject, state: str, now: pendulum.DateTime, entry: AuditEntry
+    obj: MonitoringObject,
+    event: str,
+    state: str,
+    now: pendulum.DateTime,
+    entry: AuditEntry,
 ) -> None:
     before = obj.state
     move(obj, state)
@@ -346,15 +353,18 @@ def _move_object(
     if state in MONITORED_STATES:
         # Inclusion, relabel and rollback each start a new monitoring period.
         obj.monitored_since = now
-    logger.info(
-        "%s %s: %s -> %s by %s (case %s)",
-        LIFECYCLE.name,
-        obj.id,
-        before,
-        state,
-        entry.actor_id,
-        entry.case_id,
-    )
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "%s %s: %s %s -> %s by %s (%s, case %s)",
+            LIFECYCLE.name,
+            obj.id,
+            event,
+            before,
+            state,
+            entry.actor_id,
+            entry.actor_role,
+            entry.case_id,
+        )
 
 
 def _log(
