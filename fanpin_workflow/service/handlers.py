@@ -36,6 +36,7 @@ from fanpin_workflow.domain.registry import (
     check_registered,
 )
 from fanpin_workflow.domain.settings import ApprovalSettings
+from fanpin_workflow.domain.values import check_id, check_time
 from fanpin_workflow.domain.worklist.calendar import (
     ChineseWorkingCalendar,
     WorkingCalendar,
@@ -117,7 +118,8 @@ class Batch:
         self.clock = clock
         self.settings = settings
         self.policy = policy
-        self.new_id = new_id
+        self._id_factory = new_id
+        self._issued_ids: set[str] = set()
         self.question_settings = question_settings or QuestionSettings()
         self.check_registry = check_registry
         self.calendar = calendar or ChineseWorkingCalendar()
@@ -274,7 +276,7 @@ class Batch:
             if earlier is not None:
                 return check_same_request(command, earlier)
 
-        now = self.clock.now()
+        now = self.now()
         self.check_access(command, now)
         self.current_command = command.name
         position = len(self.entries)
@@ -292,6 +294,32 @@ class Batch:
         self.entries.insert(position, entry)
         self.entry_commands.insert(position, command.name)
         return entry
+
+    def now(self) -> pendulum.DateTime:
+        """The host's clock, checked: an aware time from 2000 on.
+
+        Raises:
+            InvalidInput: the clock gave something else.
+        """
+        value = self.clock.now()
+        if isinstance(value, pendulum.DateTime) and value.utcoffset() is not None:
+            return value
+        return check_time("clock.now()", value)
+
+    def new_id(self, kind: str) -> str:
+        """A fresh id from the host's id factory, checked.
+
+        Raises:
+            InvalidInput: the factory gave no usable id, or one it gave before
+                in this batch.
+        """
+        value = check_id(f"id_factory({kind!r})", self._id_factory(kind))
+        if value in self._issued_ids:
+            raise InvalidInput(
+                f"id_factory({kind!r})", value, "gave an id it had given before"
+            )
+        self._issued_ids.add(value)
+        return value
 
     def apply_internal(self, command: Command, now: pendulum.DateTime) -> AuditEntry:
         """Carry out a command without recording its entry; return the entry."""
@@ -664,7 +692,7 @@ class Batch:
             return []
 
         households = [self.households[i] for i in sorted(self.changed_households)]
-        now = self.clock.now()
+        now = self.now()
         self.uow.households.add_many(
             [h for h in households if h.id in self.new_ids], now
         )

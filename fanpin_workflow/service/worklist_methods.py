@@ -108,7 +108,8 @@ class WorklistMethods:
         for attempt in range(_SWEEP_TRIES):
             try:
                 with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:
-                    report = sweep(uow, self.clock.now(), limit, self.question_settings)
+                    now = check_time("clock.now()", self.clock.now())
+                    report = sweep(uow, now, limit, self.question_settings)
                     uow.commit()
                     return report
             except ConcurrencyConflict:
