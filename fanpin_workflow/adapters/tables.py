@@ -285,7 +285,8 @@ questions = Table(
     Column("state", String(16), nullable=False),
     Column("raised_by", String(64), nullable=False),
     Column("raised_at", UtcDateTime, nullable=False),
-    Column("due_at", UtcDateTime, nullable=False),
+    # None once the county, too, let its time pass: escalated, out of the sweep.
+    Column("due_at", UtcDateTime),
     Column("escalated_at", UtcDateTime),
     Column("answer", Text),
     Column("answered_by", String(64)),
@@ -306,7 +307,7 @@ campaigns = Table(
     Column("started_at", UtcDateTime, nullable=False),
     # The settings it runs with, as JSON; NULL: its definition's own.
     Column("settings", Text),
-    Index("ix_fanpin_campaigns_county_code", "county_code"),
+    Index("uq_fanpin_campaigns_county_code", "county_code", unique=True),
 )
 
 tasks = Table(

@@ -90,7 +90,7 @@ class SqlAlchemyCampaignRepository:
         rows = self.connection.execute(
             select(campaigns)
             .where(campaigns.c.county_code.in_(sorted(county_codes)))
-            .order_by(campaigns.c.started_at)
+            .order_by(campaigns.c.started_at, campaigns.c.id)
         )
         for row in rows:
             settings = (

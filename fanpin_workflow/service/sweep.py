@@ -125,10 +125,15 @@ def sweep(
                 else questions.county_days
             )
             question.due_at = now.add(days=county_days)
-            question.version += 1
-            question.updated_at = now
-            moved.append(question)
             reason += "; passed to the county"
+        else:
+            # The county's own limit has passed: escalated once, the question
+            # leaves the sweep's index (its due time stays in the escalation)
+            # and waits for the county's answer.
+            question.due_at = None
+        question.version += 1
+        question.updated_at = now
+        moved.append(question)
         entries.append(
             entry_about(
                 "question",

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
-from fanpin_workflow.adapters.database import translated_errors
+from fanpin_workflow.adapters.database import integrity_refusal, translated_errors
 from fanpin_workflow.domain.clock import Clock
 from fanpin_workflow.domain.jurisdiction import Actor, area_prefix
 from fanpin_workflow.domain.model import AuditEntry
@@ -109,8 +110,12 @@ class WorklistMethods:
             try:
                 with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:
                     now = check_time("clock.now()", self.clock.now())
-                    report = sweep(uow, now, limit, self.question_settings)
-                    uow.commit()
+                    try:
+                        report = sweep(uow, now, limit, self.question_settings)
+                        uow.commit()
+                    except IntegrityError as error:
+                        # Another sweep escalated the same work first.
+                        raise integrity_refusal(error, limit) from error
                     return report
             except ConcurrencyConflict:
                 if attempt == _SWEEP_TRIES - 1:

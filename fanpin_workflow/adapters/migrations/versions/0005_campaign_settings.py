@@ -1,4 +1,5 @@
-"""The settings a campaign runs with, and the decision deadline of a case.
+"""The settings a campaign runs with (one campaign per county), and the
+decision deadline of a case.
 
 Revision ID: 0005
 Revises: 0004
@@ -26,6 +27,19 @@ def upgrade() -> None:
     # A campaign started before this revision ran its definition's own
     # settings; NULL reads back as exactly that.
     op.add_column("fanpin_campaigns", sa.Column("settings", sa.Text(), nullable=True))
+    # One campaign per county: two starts racing on PostgreSQL both passed
+    # the check and copied every task twice.
+    op.drop_index("ix_fanpin_campaigns_county_code", table_name="fanpin_campaigns")
+    op.create_index(
+        "uq_fanpin_campaigns_county_code",
+        "fanpin_campaigns",
+        ["county_code"],
+        unique=True,
+    )
+    # A question the county did not answer in time is escalated once and
+    # leaves the sweep's index: its due time is cleared.
+    with op.batch_alter_table("fanpin_questions") as batch:
+        batch.alter_column("due_at", existing_type=UtcDateTime(), nullable=True)
     op.add_column(
         "fanpin_approval_cases",
         sa.Column("decision_due_at", UtcDateTime(), nullable=True),
@@ -46,5 +60,13 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("fanpin_approval_cases") as batch:
         batch.drop_column("decision_due_at")
+    op.drop_index("uq_fanpin_campaigns_county_code", table_name="fanpin_campaigns")
+    op.create_index(
+        "ix_fanpin_campaigns_county_code", "fanpin_campaigns", ["county_code"]
+    )
     with op.batch_alter_table("fanpin_campaigns") as batch:
         batch.drop_column("settings")
+    # Questions whose due time was cleared get back the time they ran out.
+    op.execute("UPDATE fanpin_questions SET due_at = updated_at WHERE due_at IS NULL")
+    with op.batch_alter_table("fanpin_questions") as batch:
+        batch.alter_column("due_at", existing_type=UtcDateTime(), nullable=False)
