@@ -9,6 +9,9 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 && $(PYTHON) -c 'import sys' >/dev/null 2>&1 || { \
+		echo "make: $(PYTHON) can't be run; install Python 3.11 or newer, or name one: make PYTHON=python3.12"; \
+		exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
 		echo "make: $(PYTHON) is older than Python 3.11; run make PYTHON=python3.11 (or newer)"; \
 		exit 1; }

@@ -6,6 +6,7 @@ the state change and its notification in one transaction: both land, or
 neither does.
 
 Run it: .venv/bin/python examples/host_platform.py [DATABASE]
+(a SQLite file, or a postgresql:// URL; a throwaway file by default).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ township = Actor("reviewer-1", "township_reviewer", "township", "450123101000")
 county = Actor("reviewer-9", "county_reviewer", "county", "450123000000")
 
 
-def main(database: Path) -> None:
+def main(database: str | Path) -> None:
     """Propose, approve and determine one case, notifying inside the host's work."""
     engine = open_engine(database)
     schema.upgrade(engine)
@@ -103,7 +104,7 @@ def _registered(workflow: Workflow) -> bool:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1:
-        main(Path(sys.argv[1]))
+        main(sys.argv[1])
     else:
         with tempfile.TemporaryDirectory() as folder:
             main(Path(folder) / "host.sqlite")

@@ -750,6 +750,13 @@ def _changed(records: Iterable[Any], batch: Batch) -> list[Any]:
 def _check_version(
     kind: str, identifier: str, actual: int, expected: int | None
 ) -> None:
+    if expected is not None and expected > actual:
+        # A version the record never reached is the caller's mistake.
+        raise InvalidInput(
+            "expected_version",
+            expected,
+            f"{kind} {identifier} has only reached version {actual}",
+        )
     if expected is not None and expected != actual:
         raise ConcurrencyConflict(
             kind, identifier, f"expected version {expected}, found version {actual}"

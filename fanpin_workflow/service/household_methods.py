@@ -81,6 +81,7 @@ class HouseholdMethods:
         grid_member_id: str,
         *,
         request_id: str | None = None,
+        expected_version: int | None = None,
     ) -> AuditEntry:
         """A village gives an unvisited investigation to another grid member."""
         return self.handle(
@@ -89,6 +90,7 @@ class HouseholdMethods:
                 investigation_id=investigation_id,
                 grid_member_id=grid_member_id,
                 request_id=request_id,
+                expected_version=expected_version,
             )
         )
 
