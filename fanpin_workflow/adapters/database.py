@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import urllib.parse
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,15 @@ _CONFLICT_STATES = frozenset({"40001", "40P01"})
 #: How long a SQLite writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+#: The first 16 bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: The largest whole number both backends store (a 64-bit BIGINT).
+LARGEST_INTEGER = 2**63 - 1
+
+#: The SQLAlchemy drivers the engine is built and tested with.
+_DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
+
 
 def database_url(target: str | Path) -> URL:
     """Turn a file path or a URL into the URL of a supported backend.
@@ -37,30 +47,51 @@ def database_url(target: str | Path) -> URL:
     if not isinstance(target, str | Path) or not str(target).strip():
         raise InvalidInput("target", target, "a SQLite file path or a database URL")
     text = str(target)
+    if "\x00" in text:
+        raise InvalidInput("target", text, "must not contain a NUL character")
     if "://" not in text:
-        return make_url(f"sqlite:///{Path(text).expanduser()}")
+        # Built, not parsed: a file name may hold "?" or "#".
+        return URL.create("sqlite", database=str(Path(text).expanduser()))
 
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise InvalidInput("url", text, "not a database URL") from None
+    shown = url.render_as_string(hide_password=True)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InvalidInput("url", shown, "the engine stores to sqlite or postgresql")
+    if url.drivername not in _DRIVERS:
+        raise InvalidInput(
+            "url", shown, f"the engine's drivers are {', '.join(sorted(_DRIVERS))}"
+        )
+    if url.get_backend_name() == "sqlite" and url.host:
         raise InvalidInput(
             "url",
-            url.render_as_string(hide_password=True),
-            "the engine stores to sqlite or postgresql",
+            shown,
+            "a SQLite URL names no host: sqlite:///relative.sqlite or "
+            "sqlite:////absolute/path.sqlite",
         )
     return url
 
 
-def open_engine(target: str | Path, **options: Any) -> Engine:
+def open_engine(
+    target: str | Path, *, read_only: bool = False, **options: Any
+) -> Engine:
     """Create an engine for a SQLite file or a PostgreSQL URL.
 
     SQLite runs in WAL mode and starts every write transaction with
     BEGIN IMMEDIATE, so writers of one process queue instead of failing
     with "database is locked".
+
+    With `read_only`, the engine only reads: a SQLite file must exist and
+    is opened read-only, so reading it changes none of its bytes and
+    leaves no new file beside it; PostgreSQL transactions are READ ONLY.
+
+    Raises:
+        InvalidInput: an unsupported URL; with `read_only`, a SQLite target
+            that is in memory, missing, a directory or unreadable.
     """
     url = database_url(target)
     # Bound values (reasons, ids) must not travel inside error messages.
@@ -70,11 +101,104 @@ def open_engine(target: str | Path, **options: Any) -> Engine:
         # One snapshot per transaction: a command never sees a case from
         # before a concurrent decision and its object from after it.
         options.setdefault("isolation_level", "REPEATABLE READ")
-        return create_engine(url, **options)
+        if read_only:
+            options.setdefault("execution_options", {"postgresql_readonly": True})
+        try:
+            return create_engine(url, **options)
+        except ImportError as error:
+            raise InvalidInput(
+                "url",
+                url.render_as_string(hide_password=True),
+                "PostgreSQL needs psycopg: pip install 'fanpin-workflow[postgresql]'",
+            ) from error
 
+    if read_only:
+        return _sqlite_reader(url, options)
     engine = create_engine(url, **options)
     configure_sqlite(engine)
     return engine
+
+
+def is_in_memory(url: URL) -> bool:
+    """Tell whether a SQLite URL names a database that lives in memory."""
+    database = url.database or ""
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or url.query.get("mode") == "memory"
+    )
+
+
+def read_sqlite_header(path: Path) -> bytes:
+    """The first 16 bytes of a file that exists and can be read.
+
+    Raises:
+        InvalidInput: the path is missing, a directory, not a regular file,
+            or can't be read; the message says which.
+    """
+    shown = str(path)
+    if path.is_dir():
+        raise InvalidInput("db", shown, "is a directory, not a SQLite file")
+    if not path.exists():
+        raise InvalidInput("db", shown, "no such file")
+    if not path.is_file():
+        raise InvalidInput("db", shown, "is not a regular file")
+    try:
+        with path.open("rb") as file:
+            return file.read(len(SQLITE_HEADER))
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InvalidInput("db", shown, f"can't be read ({reason})") from error
+
+
+def _sqlite_reader(url: URL, options: dict[str, Any]) -> Engine:
+    """An engine that opens a SQLite file read-only and never writes to it."""
+    if is_in_memory(url):
+        raise InvalidInput(
+            "db",
+            url.render_as_string(),
+            "an in-memory database holds nothing to read; pass a file path",
+        )
+    path = Path(str(url.database)).absolute()
+    read_sqlite_header(path)
+
+    query = {"mode": "ro", "uri": "true"}
+    # Without a WAL file every committed page is in the main file; reading
+    # it as immutable takes no lock and creates no -wal or -shm beside it.
+    # With one, a writer is at work (or stopped before its checkpoint) and
+    # its pages must be read through the WAL it already made.
+    if not Path(f"{path}-wal").exists():
+        query["immutable"] = "1"
+    reader = url.set(database="file:" + urllib.parse.quote(str(path)), query=query)
+    engine = create_engine(reader, **options)
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def check_whole_number(field: str, value: Any, low: int, high: int) -> int:
+    """A whole number from `low` to `high` (True and False are not numbers).
+
+    Raises:
+        InvalidInput: naming the field, the value and the range.
+    """
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not low <= value <= high
+    ):
+        raise InvalidInput(field, value, f"a whole number from {low:,} to {high:,}")
+    return value
 
 
 def is_ready(engine: Engine) -> bool:

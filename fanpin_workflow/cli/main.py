@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 import pendulum
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import URL
 
 from fanpin_workflow.adapters import schema
 from fanpin_workflow.adapters.database import (
+    SQLITE_HEADER,
     database_url,
     describe,
+    is_in_memory,
     open_engine,
+    read_sqlite_header,
     translated_errors,
 )
+from fanpin_workflow.adapters.tables import audit_trail
 from fanpin_workflow.cli.describe import access_table, workflow_tables
 from fanpin_workflow.cli.render import render_summary
+from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, in_zone
 from fanpin_workflow.errors import FanpinError
 from fanpin_workflow.simulation.campaign import simulate
 from fanpin_workflow.simulation.config import SimulationConfig
@@ -57,8 +65,9 @@ def cli() -> None:
 @click.option(
     "--replace",
     is_flag=True,
-    help="Delete an existing SQLite file first (a PostgreSQL database must "
-    "hold no monitoring objects).",
+    help="Delete an existing SQLite database file (and its -wal and -shm) "
+    "first; any other file is kept and refused. A PostgreSQL database must "
+    "hold no monitoring objects.",
 )
 @click.option(
     "--progress/--no-progress",
@@ -100,14 +109,19 @@ def simulate_command(
         transient=True,
     )
     slots = int((config.end - config.start).total_days()) + 1
-    with bar:
-        task = bar.add_task("simulating", total=slots, day="")
+    reached: list[pendulum.DateTime] = []
+    try:
+        with bar:
+            task = bar.add_task("simulating", total=slots, day="")
 
-        def on_slot(slot: pendulum.DateTime, due: int) -> None:
-            if slot.hour == 17:
-                bar.update(task, advance=1, day=slot.to_date_string())
+            def on_slot(slot: pendulum.DateTime, due: int) -> None:
+                reached[:] = [slot]
+                if slot.hour == 17:
+                    bar.update(task, advance=1, day=slot.to_date_string())
 
-        result = _run(lambda: simulate(database, config, on_slot))
+            result = _run(lambda: simulate(database, config, on_slot))
+    except KeyboardInterrupt:
+        _interrupted(database, reached[0] if reached else None)
     elapsed = time.perf_counter() - started
 
     console.print(
@@ -138,21 +152,37 @@ def summary_command(database: str) -> None:
 @cli.command("migrate")
 @click.option("--db", "database", required=True, help="SQLite file or URL.")
 @click.option("--revision", default="head", show_default=True)
-def migrate_command(database: str, revision: str) -> None:
-    """Create or upgrade the engine's tables."""
+@click.option(
+    "--downgrade",
+    is_flag=True,
+    help="Take the schema back to --revision, dropping the tables and columns "
+    "of later revisions with their rows (base: every fanpin table).",
+)
+def migrate_command(database: str, revision: str, downgrade: bool) -> None:
+    """Create or upgrade the engine's tables (or take them back)."""
     known = schema.revisions()
     if revision not in known:
         raise click.ClickException(
             f"revision={revision!r} is refused: must be one of {', '.join(known)}"
         )
+    url = _run(lambda: database_url(database))
+    _refuse_directory(url)
+    if url.get_backend_name() == "sqlite" and not _writable(Path(str(url.database))):
+        raise click.ClickException(
+            f"{url.database} is read-only; `fanpin migrate` needs to write to it"
+        )
+    where = describe(url)
     engine = _run(lambda: open_engine(database))
+    move = schema.downgrade if downgrade else schema.upgrade
     try:
         with_target = _storage(database)
-        _run(lambda: with_target(lambda: schema.upgrade(engine, revision)))
-        current = _run(lambda: with_target(lambda: schema.current_revision(engine)))
+        _run(lambda: with_target(lambda: move(engine, revision, where=where)))
+        current = _run(
+            lambda: with_target(lambda: schema.current_revision(engine, where=where))
+        )
     finally:
         engine.dispose()
-    click.echo(f"schema at revision {current}")
+    click.echo(f"schema at revision {current or 'base (no fanpin tables)'}")
 
 
 @cli.command("describe")
@@ -172,23 +202,52 @@ def _console() -> Console:
 
 
 def _summary(database: str, console: Console) -> None:
+    """Print the summary, reading the database without changing it."""
     url = _run(lambda: database_url(database))
-    if url.get_backend_name() == "sqlite" and not Path(str(url.database)).exists():
+    sqlite = url.get_backend_name() == "sqlite"
+    if sqlite and is_in_memory(url):
+        raise click.ClickException(
+            f"{database} is an in-memory database, which holds nothing to "
+            "summarize; pass the file or URL the campaign was written to"
+        )
+    _refuse_directory(url)
+    if sqlite and not Path(str(url.database)).exists():
         raise click.ClickException(
             f"{url.database} does not exist; run `fanpin simulate` first or pass --db"
         )
-    engine = _run(lambda: open_engine(database))
+    where = describe(url)
+    engine = _run(lambda: open_engine(database, read_only=True))
     in_storage = _storage(database)
     try:
-        if _run(lambda: in_storage(lambda: schema.current_revision(engine))) is None:
+        current = _run(
+            lambda: in_storage(lambda: schema.current_revision(engine, where=where))
+        )
+        if current is None:
             raise click.ClickException(
-                f"{database} holds no fanpin schema; run `fanpin simulate` "
+                f"{where} holds no fanpin schema; run `fanpin simulate` "
                 "or `fanpin migrate` first"
             )
+        _run(lambda: in_storage(lambda: schema.check_current(engine, where=where)))
         summary = _run(lambda: in_storage(lambda: summarize(engine)))
+        last = _run(lambda: in_storage(lambda: _last_entry(engine)))
         render_summary(summary, console)
+        console.print(last)
     finally:
         engine.dispose()
+
+
+def _last_entry(engine: Engine) -> str:
+    """When the newest audit row was written, in the campaign's zone.
+
+    A run stopped early ends its trail before the campaign window does.
+    """
+    with engine.connect() as connection:
+        newest = connection.execute(select(func.max(audit_trail.c.occurred_at)))
+        found = newest.scalar_one()
+    if found is None:
+        return "last audit entry: none"
+    local = in_zone(pendulum.instance(found)).format("YYYY-MM-DD HH:mm")
+    return f"last audit entry: {local} ({CAMPAIGN_ZONE})"
 
 
 def _storage(database: str) -> Callable[[Callable[[], T]], T]:
@@ -203,17 +262,88 @@ def _storage(database: str) -> Callable[[Callable[[], T]], T]:
 
 
 def _prepare_target(database: str, replace: bool) -> None:
+    """Refuse a target the run can't use; with --replace, delete an old one.
+
+    Only a SQLite database (its first bytes say so) is ever deleted, with
+    its -wal and -shm; an empty file is written into as it is.
+    """
     url = _run(lambda: database_url(database))
-    if url.get_backend_name() != "sqlite" or not url.database:
+    if url.get_backend_name() != "sqlite":
         return
-    path = Path(url.database)
-    if path.exists() and not replace:
+    if is_in_memory(url):
         raise click.ClickException(
-            f"{path} exists; pass --replace to overwrite it or --db to choose "
-            "another file"
+            f"{database} is an in-memory database: it would vanish when the run "
+            "ends, before its summary is read back; pass a file path or a "
+            "PostgreSQL URL"
         )
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    _refuse_directory(url)
+    path = Path(str(url.database))
+    files = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
+    present = [file for file in files if file.exists() or file.is_symlink()]
+    if not present:
+        return
+    if not replace:
+        raise click.ClickException(
+            f"{present[0]} exists; pass --replace to overwrite it or --db to "
+            "choose another file"
+        )
+    for file in present:
+        if not file.is_file():
+            raise click.ClickException(
+                f"{file} is not a regular file; --replace deletes only a SQLite "
+                "database and its -wal and -shm files"
+            )
+    if path in present:
+        header = _run(lambda: read_sqlite_header(path))
+        if header and header != SQLITE_HEADER:
+            raise click.ClickException(
+                f"{path} is not a SQLite database; --replace deletes only SQLite "
+                "databases: remove it yourself or choose another --db"
+            )
+        if not header:
+            present.remove(path)
+    for file in present:
+        try:
+            file.unlink()
+        except OSError as error:
+            raise click.ClickException(
+                f"can't delete {file} for --replace: {error.strerror or error}"
+            ) from error
+
+
+def _refuse_directory(url: URL) -> None:
+    """A SQLite target must be a file: a directory gets a clear refusal."""
+    if url.get_backend_name() == "sqlite" and Path(str(url.database)).is_dir():
+        raise click.ClickException(
+            f"{url.database} is a directory; --db names a SQLite file or a URL"
+        )
+
+
+def _writable(path: Path) -> bool:
+    """A missing file can be created; an existing one must allow writing."""
+    return not path.is_file() or os.access(path, os.W_OK)
+
+
+def _interrupted(database: str, reached: pendulum.DateTime | None) -> NoReturn:
+    """Say what an interrupted run left behind, and exit as Ctrl-C does."""
+    url = database_url(database)
+    again = (
+        "run `fanpin simulate --replace` to start again"
+        if url.get_backend_name() == "sqlite"
+        else "drop its tables with `fanpin migrate --downgrade --revision base` "
+        "to start again"
+    )
+    when = (
+        f"at simulated time {reached.format('YYYY-MM-DD HH:mm')} ({CAMPAIGN_ZONE})"
+        if reached
+        else "before the first simulated day"
+    )
+    click.echo(
+        f"Error: interrupted {when}: {describe(url)} holds a partial campaign; "
+        f"{again}.",
+        err=True,
+    )
+    sys.exit(130)
 
 
 def _run(action: Callable[[], T]) -> T:

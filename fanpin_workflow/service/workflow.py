@@ -11,11 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from fanpin_workflow.adapters import schema
 from fanpin_workflow.adapters.database import (
+    LARGEST_INTEGER,
+    SQLITE_BUSY_TIMEOUT_MS,
+    check_whole_number,
     database_url,
     describe,
     integrity_refusal,
@@ -125,14 +129,27 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
 
         Args:
             target: a file path, or a URL such as postgresql://host/db.
-            migrate: bring the schema to the newest revision first.
+            migrate: bring the schema to the newest revision first; with
+                False the schema must already be at it.
             options: passed on to the Workflow constructor.
+
+        Raises:
+            SchemaTooNew: a newer fanpin-workflow migrated the database.
+            SchemaOutdated: with `migrate=False`, the schema is older.
+            StorageError: the database could not be reached or read.
         """
         engine = open_engine(target)
-        if migrate:
-            with translated_errors(describe(database_url(target))):
-                schema.upgrade(engine)
-        return cls(engine, **options)
+        where = describe(database_url(target))
+        try:
+            with translated_errors(where):
+                if migrate:
+                    schema.upgrade(engine, where=where)
+                else:
+                    schema.check_current(engine, where=where)
+            return cls(engine, **options)
+        except BaseException:
+            engine.dispose()
+            raise
 
     def close(self) -> None:
         """Release the connections of an engine the workflow opened."""
@@ -216,22 +233,39 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
             return outcome
 
     def _log_refusal(self, command: c.Command, refused: AccessRefused) -> None:
-        """Write the refusal to the security log, apart from the refused work."""
+        """Write the refusal to the security log in a transaction of its own.
+
+        Inside a host's transaction the row goes through another connection
+        of the host's engine, so the host's rollback does not take it away.
+        Where that connection can't write at once (SQLite, whose write lock
+        the host's transaction holds), the row is written in the host's
+        transaction instead, and a WARNING says it shares the host's fate.
+        """
         actor = command.actor
-        with translated_errors(), SqlAlchemyUnitOfWork(self.bind) as uow:
-            uow.registry.log_refusal(
-                {
-                    "occurred_at": self.clock.now(),
-                    "actor_id": actor.id,
-                    "actor_role": actor.role,
-                    "actor_level": str(actor.level),
-                    "jurisdiction": actor.jurisdiction,
-                    "command": command.name,
-                    "rule": type(refused).__name__,
-                    "message": str(refused),
-                }
+        row = {
+            "occurred_at": self.clock.now(),
+            "actor_id": actor.id,
+            "actor_role": actor.role,
+            "actor_level": str(actor.level),
+            "jurisdiction": actor.jurisdiction,
+            "command": command.name,
+            "rule": type(refused).__name__,
+            "message": str(refused),
+        }
+        host = self.bind
+        if not isinstance(host, Connection) or not host.in_transaction():
+            _write_refusal(host, row)
+        elif _holds_sqlite_write_lock(host) or not _write_refusal_apart(
+            host.engine, row
+        ):
+            _write_refusal(host, row)
+            logger.warning(
+                "security log row for refused %s by %s written in the host's "
+                "transaction: the host's own write lock kept it from a "
+                "transaction of its own, so a rollback by the host removes it",
+                command.name,
+                actor.id,
             )
-            uow.commit()
         logger.warning(
             "refused %s by %s (%s): %s",
             command.name,
@@ -493,10 +527,8 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
         chosen = None if state is None else c.object_state(state)
         if within is not None:
             within = area_prefix(within)
-        if not isinstance(limit, int) or not 1 <= limit <= 10_000:
-            raise InvalidInput("limit", limit, "a page holds 1 to 10,000 rows")
-        if not isinstance(offset, int) or offset < 0:
-            raise InvalidInput("offset", offset, "must be a whole number >= 0")
+        check_whole_number("limit", limit, 1, _PAGE)
+        check_whole_number("offset", offset, 0, LARGEST_INTEGER)
         with self._reading() as uow:
             return uow.objects.list(
                 state=chosen, within=within, limit=limit, offset=offset
@@ -504,6 +536,7 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
 
     def case_history(self, case_id: str) -> list[AuditEntry]:
         """Every audit entry of one case, oldest first."""
+        check_id("case_id", case_id)
         with self._reading() as uow:
             return uow.audit.for_subject("approval_case", case_id)
 
@@ -523,15 +556,14 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
         Pass the last sequence number seen (0 at first) to read what every
         command, including the follow-ups it started, has written since.
         """
-        if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
-            raise InvalidInput("sequence", sequence, "must be a whole number >= 0")
-        if not isinstance(limit, int) or not 1 <= limit <= 10_000:
-            raise InvalidInput("limit", limit, "a page holds 1 to 10,000 entries")
+        check_whole_number("sequence", sequence, 0, LARGEST_INTEGER)
+        check_whole_number("limit", limit, 1, _PAGE)
         with self._reading() as uow:
             return uow.audit.after(sequence, limit)
 
     def audit_trail(self, object_id: str) -> list[AuditEntry]:
         """Every audit entry of one monitoring object, oldest first."""
+        check_id("object_id", object_id)
         with self._reading() as uow:
             return uow.audit.for_object(object_id)
 
@@ -542,3 +574,62 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
             SqlAlchemyUnitOfWork(self.bind, read_only=True) as uow,
         ):
             yield uow
+
+
+#: The most rows one page of a query returns.
+_PAGE = 10_000
+
+#: How long a security-log write apart from a host's transaction waits for
+#: a lock before the row joins the host's transaction instead.
+_APART_WAIT_MS = 200
+
+
+def _write_refusal(bind: Engine | Connection, row: dict[str, Any]) -> None:
+    """Write one security-log row in its own transaction (or a savepoint)."""
+    with translated_errors(), SqlAlchemyUnitOfWork(bind) as uow:
+        uow.registry.log_refusal(row)
+        uow.commit()
+
+
+def _holds_sqlite_write_lock(connection: Connection) -> bool:
+    """Tell whether a host's open SQLite transaction holds the write lock.
+
+    A prepared engine begins every transaction IMMEDIATE unless it only
+    reads, so a write apart from it could only wait for the host.
+    """
+    return connection.dialect.name == "sqlite" and not (
+        connection.get_execution_options().get("fanpin_read_only")
+    )
+
+
+def _write_refusal_apart(engine: Engine, row: dict[str, Any]) -> bool:
+    """Write one security-log row on a connection of its own; tell if it was.
+
+    Waits at most _APART_WAIT_MS for a lock: the host's transaction may hold
+    the one it needs, and waiting longer would only wait for the host.
+    """
+    if isinstance(engine.pool, SingletonThreadPool | StaticPool):
+        # Every checkout is the host's own connection: nothing is apart.
+        return False
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            if sqlite:
+                driver.execute(f"PRAGMA busy_timeout={_APART_WAIT_MS}")
+            try:
+                with SqlAlchemyUnitOfWork(connection) as uow:
+                    if not sqlite:
+                        connection.exec_driver_sql(
+                            f"SET LOCAL lock_timeout = {_APART_WAIT_MS}"
+                        )
+                    uow.registry.log_refusal(row)
+                    uow.commit()
+            finally:
+                if sqlite:
+                    driver.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    except SQLAlchemyError as error:
+        logger.debug("security log row not written apart: %s", type(error).__name__)
+        return False
+    return True
