@@ -348,3 +348,17 @@ escalations = Table(
     Column("to_area", String(12), nullable=False),
     UniqueConstraint("subject_type", "subject_id", "due_at"),
 )
+
+# How far each `fanpin simulate` got: a run without `finished_at` stopped
+# early (interrupted, or failed) and its database holds a partial campaign.
+simulation_runs = Table(
+    "fanpin_simulation_runs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("seed", BigInteger, nullable=False),
+    Column("households", Integer, nullable=False),
+    Column("window_start", UtcDateTime, nullable=False),
+    Column("window_end", UtcDateTime, nullable=False),
+    Column("simulated_to", UtcDateTime),
+    Column("finished_at", UtcDateTime),
+)

@@ -19,6 +19,8 @@ _STATE_LABELS = {
 
 def render_summary(summary: CampaignSummary, console: Console) -> None:
     """Print the summary's tables and check lines."""
+    if summary.run is not None:
+        console.print(f"simulation run: {summary.run}")
     states = [s.value for s in STATE_ORDER]
     objects = Table(title="Monitoring objects by township and state")
     objects.add_column("township")
@@ -99,7 +101,15 @@ def render_summary(summary: CampaignSummary, console: Console) -> None:
         for township, count in summary.overdue_by_township.items():
             overdue.add_row(township, f"{count:,}")
         console.print(overdue)
-    console.print(f"escalations recorded by the overdue sweep: {summary.escalations:,}")
+    kinds = {"task": "tasks", "question": "questions", "approval_case": "cases"}
+    by_kind = ", ".join(
+        f"{kinds.get(kind, kind)} {count:,}"
+        for kind, count in sorted(summary.escalations_by_kind.items())
+    )
+    console.print(
+        f"escalations recorded by the overdue sweep: {summary.escalations:,}"
+        + (f" ({by_kind})" if by_kind else "")
+    )
 
     console.print(f"audit rows: {summary.audit_rows:,}")
     console.print(

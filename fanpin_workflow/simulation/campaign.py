@@ -22,6 +22,7 @@ from pathlib import Path
 
 import attrs
 import pendulum
+from sqlalchemy import Engine
 
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, VirtualClock, in_zone
@@ -42,6 +43,7 @@ from fanpin_workflow.service import commands as c
 from fanpin_workflow.service import household_commands as h
 from fanpin_workflow.service import registry_commands as r
 from fanpin_workflow.service.workflow import Workflow
+from fanpin_workflow.simulation import runs
 from fanpin_workflow.simulation.actors import Cast
 from fanpin_workflow.simulation.cases import CaseDriver
 from fanpin_workflow.simulation.config import (
@@ -603,8 +605,19 @@ def simulate(
                 str(database),
                 "a simulation needs a database without monitoring objects",
             )
+        engine = workflow.bind
+        assert isinstance(engine, Engine)
+        run_id = runs.record_start(engine, config)
+
+        def on_slot_recorded(slot: pendulum.DateTime, due: int) -> None:
+            if slot.hour == LAST_HOUR:
+                runs.record_progress(engine, run_id, slot, finished=False)
+            if on_slot is not None:
+                on_slot(slot, due)
+
         simulation = CampaignSimulation(workflow, clock, config)
-        simulation.run(on_slot)
+        simulation.run(on_slot_recorded)
+        runs.record_progress(engine, run_id, config.end, finished=True)
     finally:
         workflow.close()
     return SimulationResult(

@@ -45,6 +45,7 @@ from fanpin_workflow.domain.policy.safety_net import is_no_labour_safety_net
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.domain.worklist.settings import CampaignSettings
 from fanpin_workflow.service.worklist_handlers import definition_of
+from fanpin_workflow.simulation.runs import run_state
 
 _INCLUDING = (CaseKind.INCLUSION, CaseKind.RELABEL)
 _DECIDED = (CaseState.DETERMINED, CaseState.DECLINED)
@@ -84,6 +85,9 @@ class CampaignSummary:
     tasks_by_stage: dict[str, dict[str, int]] = attrs.Factory(dict)
     overdue_by_township: dict[str, int] = attrs.Factory(dict)
     escalations: int = 0
+    escalations_by_kind: dict[str, int] = attrs.Factory(dict)
+    #: How far the simulation that wrote the database got, if one did.
+    run: str | None = None
 
     @property
     def objects_by_state(self) -> dict[str, int]:
@@ -147,6 +151,8 @@ def summarize(
         tasks_by_stage=_tasks_by_stage(connection),
         overdue_by_township=_overdue_by_township(connection),
         escalations=_count(connection, escalations),
+        escalations_by_kind=_count_by(connection, escalations.c.subject_type),
+        run=state.describe() if (state := run_state(connection)) else None,
     )
 
 

@@ -58,6 +58,7 @@ def test_audit_rows_equal_commands_and_follow_ups(backend_url: str) -> None:
     summary = summarize(engine, ApprovalSettings())
     engine.dispose()
     assert summary.audit_rows == carried + followed + swept
+    assert summary.run == "complete: the whole window, 2024-05-01 to 2024-06-30"
     assert carried > 10_000 and followed > 0 and swept > 0
     assert summary.access_violations == 0
     assert summary.escalations > 0

@@ -26,7 +26,7 @@ from fanpin_workflow.simulation.campaign import simulate
 from tests.conftest import postgres_url
 
 TINY = ["--households", "200", "--townships", "1", "--villages-per-township", "2"]
-HEAD = "0005"
+HEAD = "0006"
 FUTURE = "0099"
 NO_SCHEMA = "holds no fanpin schema; run `fanpin simulate` or `fanpin migrate` first"
 
@@ -179,7 +179,7 @@ def test_migrate_goes_back_only_when_told(backend_url: str) -> None:
 
     assert (backwards.exit_code, backwards.output) == (
         1,
-        "Error: revision='0001' is refused: older than the database's 0005; an "
+        "Error: revision='0001' is refused: older than the database's 0006; an "
         "upgrade only goes forward (`fanpin migrate --downgrade` takes a schema "
         "back).\n",
     )
@@ -333,6 +333,10 @@ def test_interrupted_simulation_is_reported_as_partial(
         "to start again.\n"
     )
     assert summary.exit_code == 0
+    assert summary.output.startswith(
+        "simulation run: partial: simulated to 2024-05-02 of 2024-05-01 to "
+        "2024-06-30 (interrupted or failed)\n"
+    )
     assert summary.output.endswith(
         "last audit entry: 2024-05-01 08:00 (Asia/Shanghai)\n"
     )
