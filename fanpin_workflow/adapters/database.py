@@ -183,6 +183,9 @@ def _sqlite_reader(url: URL, options: dict[str, Any]) -> Engine:
     def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
+    # Ready for a Workflow's queries; a command on it fails as a storage
+    # error, the file being read-only.
+    _CONFIGURED.add(engine)
     return engine
 
 

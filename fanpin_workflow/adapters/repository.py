@@ -274,6 +274,24 @@ class SqlAlchemyCaseRepository(_VersionedRepository):
             decision_due_at=row.decision_due_at,
         )
 
+    def on_notice(
+        self, village_code: str, at: pendulum.DateTime
+    ) -> list[tuple[ApprovalCase, str]]:
+        """The village's cases whose public notice was up at `at`, each with
+        its household's id, in the order they were posted."""
+        table = self.table
+        rows = self.connection.execute(
+            select(table, monitoring_objects.c.household_id)
+            .join(monitoring_objects, monitoring_objects.c.id == table.c.object_id)
+            .where(
+                table.c.village_code == village_code,
+                table.c.notice_started_at <= at,
+                table.c.notice_ends_at > at,
+            )
+            .order_by(table.c.notice_started_at, table.c.id)
+        )
+        return [(self._load(row), row.household_id) for row in rows]
+
     def decision_overdue(self, at: pendulum.DateTime, limit: int) -> list[ApprovalCase]:
         """Open cases past their decision due time and not yet escalated for it,
         oldest first (through the partial index of open cases)."""

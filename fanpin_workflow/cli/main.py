@@ -1,11 +1,14 @@
-"""`fanpin`: simulate a campaign, summarize a database, migrate a schema."""
+"""`fanpin`: simulate a campaign, summarize a database, print a village's public
+notice, migrate a schema."""
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -28,9 +31,11 @@ from fanpin_workflow.adapters.database import (
 )
 from fanpin_workflow.adapters.tables import audit_trail
 from fanpin_workflow.cli.describe import access_table, workflow_tables
-from fanpin_workflow.cli.render import render_summary
+from fanpin_workflow.cli.render import render_notice, render_summary
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, in_zone
+from fanpin_workflow.domain.notice import NoticeLine
 from fanpin_workflow.errors import FanpinError
+from fanpin_workflow.service.workflow import Workflow
 from fanpin_workflow.simulation.campaign import simulate
 from fanpin_workflow.simulation.config import SimulationConfig
 from fanpin_workflow.simulation.summary import summarize
@@ -149,6 +154,73 @@ def summary_command(database: str) -> None:
     _summary(database, _console())
 
 
+@cli.command("notice")
+@click.option("--db", "database", default="campaign.sqlite", show_default=True)
+@click.option("--village", required=True, help="The village's 12-digit area code.")
+@click.option(
+    "--at",
+    "moment",
+    default=None,
+    help="When the notice stood (ISO 8601, campaign zone if none given); now "
+    "by default.",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="Write CSV instead of a table.")
+def notice_command(
+    database: str, village: str, moment: str | None, as_csv: bool
+) -> None:
+    """Print a village's public notice (公示): no identity numbers, no health."""
+    at = _instant("at", moment) if moment is not None else None
+    with _existing(database, "post") as (engine, in_storage):
+        workflow = Workflow(engine)
+        lines = _run(lambda: in_storage(lambda: workflow.public_notice(village, at)))
+    if as_csv:
+        _notice_csv(lines)
+    else:
+        render_notice(village, lines, _console())
+
+
+def _instant(field: str, text: str) -> pendulum.DateTime:
+    """A time given on the command line, read in the campaign's zone."""
+    try:
+        parsed = pendulum.parse(text, tz=CAMPAIGN_ZONE)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        parsed = None
+    if not isinstance(parsed, pendulum.DateTime):
+        raise click.ClickException(
+            f"{field}={text!r} is refused: a date and time such as 2024-05-12T10:00"
+        )
+    return parsed
+
+
+def _notice_csv(lines: list[NoticeLine]) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(
+        [
+            "household",
+            "proposal",
+            "提议",
+            "members",
+            "risk_types",
+            "risk_types_withheld",
+            "posted_at",
+            "ends_at",
+        ]
+    )
+    for line in lines:
+        writer.writerow(
+            [
+                line.household_id,
+                line.title_en,
+                line.title_zh,
+                "" if line.members is None else line.members,
+                " ".join(line.risk_types),
+                "yes" if line.risks_withheld else "no",
+                line.posted_at.isoformat(),
+                line.ends_at.isoformat(),
+            ]
+        )
+
+
 @cli.command("migrate")
 @click.option("--db", "database", required=True, help="SQLite file or URL.")
 @click.option("--revision", default="head", show_default=True)
@@ -203,12 +275,28 @@ def _console() -> Console:
 
 def _summary(database: str, console: Console) -> None:
     """Print the summary, reading the database without changing it."""
+    with _existing(database, "summarize") as (engine, in_storage):
+        summary = _run(lambda: in_storage(lambda: summarize(engine)))
+        last = _run(lambda: in_storage(lambda: _last_entry(engine)))
+        render_summary(summary, console)
+        console.print(last)
+
+
+@contextlib.contextmanager
+def _existing(
+    database: str, purpose: str
+) -> Iterator[tuple[Engine, Callable[[Callable[[], T]], T]]]:
+    """A read-only engine on a database that holds the current fanpin schema.
+
+    Raises:
+        click.ClickException: in one line, when it does not.
+    """
     url = _run(lambda: database_url(database))
     sqlite = url.get_backend_name() == "sqlite"
     if sqlite and is_in_memory(url):
         raise click.ClickException(
             f"{database} is an in-memory database, which holds nothing to "
-            "summarize; pass the file or URL the campaign was written to"
+            f"{purpose}; pass the file or URL the campaign was written to"
         )
     _refuse_directory(url)
     if sqlite and not Path(str(url.database)).exists():
@@ -228,10 +316,7 @@ def _summary(database: str, console: Console) -> None:
                 "or `fanpin migrate` first"
             )
         _run(lambda: in_storage(lambda: schema.check_current(engine, where=where)))
-        summary = _run(lambda: in_storage(lambda: summarize(engine)))
-        last = _run(lambda: in_storage(lambda: _last_entry(engine)))
-        render_summary(summary, console)
-        console.print(last)
+        yield engine, in_storage
     finally:
         engine.dispose()
 

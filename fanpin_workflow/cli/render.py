@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from fanpin_workflow.domain.notice import NoticeLine
 from fanpin_workflow.simulation.summary import STATE_ORDER, CampaignSummary
 
 _STATE_LABELS = {
@@ -126,3 +127,32 @@ def render_summary(summary: CampaignSummary, console: Console) -> None:
         f"{summary.cases_off_trail}"
     )
     console.print(f"audit digest: {summary.audit_digest}")
+
+
+def render_notice(village: str, lines: list[NoticeLine], console: Console) -> None:
+    """Print a village's public notice as a table, or say that it is empty."""
+    if not lines:
+        console.print(f"village {village}: no case on public notice then")
+        return
+    table = Table(title=f"Public notice (公示) of village {village}")
+    for column in ("household", "proposal 提议", "members", "risk types"):
+        table.add_column(column)
+    table.add_column("posted", justify="right")
+    table.add_column("until", justify="right")
+    for line in lines:
+        risks = ", ".join(line.risk_types)
+        if line.risks_withheld:
+            risks = f"{risks} (+ withheld)" if risks else "(withheld)"
+        table.add_row(
+            line.household_id,
+            f"{line.title_en} {line.title_zh}",
+            "" if line.members is None else str(line.members),
+            risks,
+            line.posted_at.format("YYYY-MM-DD HH:mm"),
+            line.ends_at.format("YYYY-MM-DD HH:mm"),
+        )
+    console.print(table)
+    console.print(
+        "Identity numbers, phone numbers, bank accounts and health details are "
+        "never posted; health-related risk types are withheld."
+    )

@@ -27,9 +27,9 @@ from fanpin_workflow.adapters.database import (
     open_engine,
     translated_errors,
 )
-from fanpin_workflow.domain.approval import CaseKind
+from fanpin_workflow.domain.approval import CaseKind, Level
 from fanpin_workflow.domain.clock import Clock, SystemClock
-from fanpin_workflow.domain.jurisdiction import Actor, area_prefix
+from fanpin_workflow.domain.jurisdiction import Actor, area_prefix, check_area_code
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.model import (
     SUBJECT_TYPES,
@@ -37,10 +37,11 @@ from fanpin_workflow.domain.model import (
     AuditEntry,
     MonitoringObject,
 )
+from fanpin_workflow.domain.notice import NoticeLine, notice_line
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.questions import QuestionSettings
 from fanpin_workflow.domain.settings import ApprovalSettings
-from fanpin_workflow.domain.values import check_id
+from fanpin_workflow.domain.values import check_id, check_time
 from fanpin_workflow.errors import (
     AccessRefused,
     BatchRefused,
@@ -533,6 +534,33 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
             return uow.objects.list(
                 state=chosen, within=within, limit=limit, offset=offset
             )
+
+    def public_notice(
+        self, village_code: str, at: datetime | None = None
+    ) -> list[NoticeLine]:
+        """The village's public notice (公示) as it stood at `at` (now by
+        default): one line per case whose notice was up then.
+
+        A line shows the household's number, what is proposed, how many live
+        there, its risk types that are not health details, and the notice
+        period; never an identity number or a health detail
+        (`fanpin_workflow.domain.notice`).
+        """
+        check_area_code("village_code", village_code, Level.VILLAGE)
+        moment = self.clock.now() if at is None else at
+        moment = check_time("at", moment)
+        with self._reading() as uow:
+            posted = uow.cases.on_notice(village_code, moment)
+            facts = uow.households.get_many({household for _, household in posted})
+        return [
+            notice_line(
+                case,
+                household,
+                facts[household][0] if household in facts else None,
+                self.settings.zone,
+            )
+            for case, household in posted
+        ]
 
     def case_history(self, case_id: str) -> list[AuditEntry]:
         """Every audit entry of one case, oldest first."""

@@ -86,6 +86,10 @@ def household(
         "members": members,
         "wage_income": 20000,
         "measures": ["employment"],
+        "housing_safe": True,
+        "compulsory_education_secured": True,
+        "medical_insurance_secured": True,
+        "drinking_water_safe": True,
     }
     record.update(fields)
     return record
