@@ -92,6 +92,15 @@ class SqlAlchemyHouseholdRepository:
             for row in rows
         }
 
+    def ids_within(self, prefix: str) -> list[str]:
+        """The ids of every household inside an area-code prefix, in order."""
+        query = (
+            select(households.c.id)
+            .where(households.c.village_code.startswith(prefix))
+            .order_by(households.c.id)
+        )
+        return list(self.connection.execute(query).scalars())
+
     def with_benefit_since(self, village_code: str, since: dt.date) -> list[str]:
         """Households of a village with a member identified for, or applying
         for, the allowance or extreme-poverty support on or after `since`."""

@@ -31,7 +31,7 @@ from fanpin_workflow.adapters.database import (
 )
 from fanpin_workflow.adapters.tables import audit_trail
 from fanpin_workflow.cli.describe import access_table, workflow_tables
-from fanpin_workflow.cli.render import render_notice, render_summary
+from fanpin_workflow.cli.render import render_checks, render_notice, render_summary
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, in_zone
 from fanpin_workflow.domain.notice import NoticeLine
 from fanpin_workflow.errors import FanpinError
@@ -219,6 +219,37 @@ def _notice_csv(lines: list[NoticeLine]) -> None:
                 line.ends_at.isoformat(),
             ]
         )
+
+
+@cli.command("check")
+@click.option("--db", "database", default="campaign.sqlite", show_default=True)
+@click.option(
+    "--within", required=True, help="An area code, or its 6- or 9-digit prefix."
+)
+@click.option("--on", "day", default=None, help="Count ages on this date (today).")
+@click.option("--csv", "as_csv", is_flag=True, help="List every problem as CSV.")
+def check_command(database: str, within: str, day: str | None, as_csv: bool) -> None:
+    """Run the data-cleaning checks (数据清洗) on an area's households."""
+    on = _instant("on", day).date() if day is not None else None
+    with _existing(database, "check") as (engine, in_storage):
+        workflow = Workflow(engine)
+        problems = _run(lambda: in_storage(lambda: workflow.data_checks(within, on)))
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["household", "rule", "severity", "member", "detail"])
+        for problem in problems:
+            member = "" if problem.member is None else problem.member
+            writer.writerow(
+                [
+                    problem.household_id,
+                    problem.rule,
+                    problem.severity,
+                    member,
+                    problem.detail,
+                ]
+            )
+    else:
+        render_checks(within, problems, _console())
 
 
 @cli.command("migrate")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console
 from rich.table import Table
 
 from fanpin_workflow.domain.notice import NoticeLine
+from fanpin_workflow.domain.policy.data_checks import SEVERITY, DataProblem, DataRule
 from fanpin_workflow.simulation.summary import STATE_ORDER, CampaignSummary
 
 _STATE_LABELS = {
@@ -155,4 +158,22 @@ def render_notice(village: str, lines: list[NoticeLine], console: Console) -> No
     console.print(
         "Identity numbers, phone numbers, bank accounts and health details are "
         "never posted; health-related risk types are withheld."
+    )
+
+
+def render_checks(within: str, problems: list[DataProblem], console: Console) -> None:
+    """Print how many households each data-cleaning check found, by rule."""
+    counts = Counter((p.rule, p.severity) for p in problems)
+    households = len({p.household_id for p in problems})
+    table = Table(title=f"Data-cleaning checks (数据清洗) within {within}")
+    table.add_column("check")
+    table.add_column("severity")
+    table.add_column("problems", justify="right")
+    for rule in DataRule:
+        found = counts.get((rule, SEVERITY[rule]), 0)
+        table.add_row(rule.value, SEVERITY[rule].value, f"{found:,}")
+    console.print(table)
+    console.print(
+        f"{len(problems):,} problem(s) in {households:,} household(s); "
+        "list them with --csv"
     )

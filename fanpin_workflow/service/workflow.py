@@ -6,7 +6,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from fanpin_workflow.adapters.database import (
     translated_errors,
 )
 from fanpin_workflow.domain.approval import CaseKind, Level
-from fanpin_workflow.domain.clock import Clock, SystemClock
+from fanpin_workflow.domain.clock import Clock, SystemClock, local_date
 from fanpin_workflow.domain.jurisdiction import Actor, area_prefix, check_area_code
 from fanpin_workflow.domain.lifecycle import ObjectState
 from fanpin_workflow.domain.model import (
@@ -38,6 +38,7 @@ from fanpin_workflow.domain.model import (
     MonitoringObject,
 )
 from fanpin_workflow.domain.notice import NoticeLine, notice_line
+from fanpin_workflow.domain.policy.data_checks import DataProblem, check_household
 from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.questions import QuestionSettings
 from fanpin_workflow.domain.settings import ApprovalSettings
@@ -59,6 +60,7 @@ from fanpin_workflow.service.handlers import (
 from fanpin_workflow.service.household_methods import HouseholdMethods
 from fanpin_workflow.service.registry_methods import RegistryMethods
 from fanpin_workflow.service.unit_of_work import SqlAlchemyUnitOfWork
+from fanpin_workflow.service.worklist_handlers import definition_of
 from fanpin_workflow.service.worklist_methods import WorklistMethods
 
 logger = logging.getLogger(__name__)
@@ -561,6 +563,35 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
             )
             for case, household in posted
         ]
+
+    def data_checks(self, within: str, on: date | None = None) -> list[DataProblem]:
+        """The data-cleaning problems (数据清洗) of every household inside an
+        area code or its 6- or 9-digit prefix, errors and warnings alike.
+
+        Ages are counted on `on` (today in the campaign's zone by default);
+        the policy figures are those of the county's campaign, where one
+        runs. See `fanpin_workflow.domain.policy.data_checks`.
+        """
+        prefix = area_prefix(within)
+        day = on if on is not None else local_date(self.clock.now())
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise InvalidInput("on", day, "must be a date")
+        with self._reading() as uow:
+            ids = uow.households.ids_within(prefix)
+            facts = uow.households.get_many(ids)
+            objects = uow.objects.open_for_households(ids)
+            campaigns = uow.campaigns.for_counties({prefix[:6] + "000000"})
+        policy = self.policy
+        for campaign in campaigns.values():
+            policy = definition_of(campaign).settings.policy()
+        problems: list[DataProblem] = []
+        for household_id in ids:
+            household = facts[household_id][0]
+            obj = objects.get(household_id)
+            problems += check_household(
+                household, obj.state if obj else None, policy, day
+            )
+        return problems
 
     def case_history(self, case_id: str) -> list[AuditEntry]:
         """Every audit entry of one case, oldest first."""
