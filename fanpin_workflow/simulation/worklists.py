@@ -71,9 +71,7 @@ class WorklistDriver:
     def sweep(self) -> int:
         """The morning sweep of overdue work; returns the audit rows it wrote."""
         report = self.sim.workflow.sweep_overdue()
-        return (
-            report.tasks_marked + report.questions_escalated + report.cases_escalated
-        )
+        return report.tasks_marked + report.questions_escalated + report.cases_escalated
 
     def _plan(self, task: WorkTask) -> None:
         sim, config = self.sim, self.sim.config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from fanpin_workflow import VirtualClock, Workflow
 from fanpin_workflow.adapters.tables import metadata
@@ -47,6 +47,25 @@ def _rows(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
         for table in metadata.sorted_tables
         if table.name != "fanpin_security_log"
     }
+
+
+def audit_count(bind: Engine | Connection) -> int:
+    """How many rows the audit trail holds."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return audit_count(connection)
+    table = metadata.tables["fanpin_audit_trail"]
+    return int(bind.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def security_log(bind: Engine | Connection) -> list[dict[str, Any]]:
+    """Every field of every security-log row, oldest first."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return security_log(connection)
+    log = metadata.tables["fanpin_security_log"]
+    rows = bind.execute(select(log).order_by(log.c.sequence))
+    return [dict(row._mapping) for row in rows]
 
 
 def security_rows(bind: Engine | Connection) -> list[tuple[Any, ...]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pendulum
 import pytest
 from sqlalchemy import Engine
@@ -31,6 +33,7 @@ from tests.conftest import (
     OTHER_TOWNSHIP,
     TOWNSHIP,
     VILLAGE,
+    admin,
     county_reviewer,
     township_reviewer,
     village_officer,
@@ -39,6 +42,7 @@ from tests.integration.helpers import (
     case_at_county,
     determine,
     eligible_record,
+    security_log,
     snapshot,
 )
 
@@ -262,19 +266,27 @@ def test_township_review_refusals_write_nothing(
 
 
 @pytest.mark.parametrize(
-    "actor",
-    [county_reviewer(OTHER_COUNTY), township_reviewer(TOWNSHIP)],
+    ("actor", "error"),
+    [
+        (county_reviewer(OTHER_COUNTY), OutsideJurisdiction),
+        (township_reviewer(TOWNSHIP), PermissionRefused),
+    ],
 )
 def test_county_determination_refusals_write_nothing(
-    workflow: Workflow, clock: VirtualClock, engine: Engine, actor: Actor
+    workflow: Workflow,
+    clock: VirtualClock,
+    engine: Engine,
+    actor: Actor,
+    error: type[FanpinError],
 ) -> None:
     """Neither another county nor the township may determine a case."""
     case_id = case_at_county(workflow, clock)
     before = snapshot(engine)
 
-    with pytest.raises((OutsideJurisdiction, PermissionRefused)):
+    with pytest.raises(error) as refused:
         workflow.approve_at_county(actor, case_id)
 
+    assert type(refused.value) is error
     assert snapshot(engine) == before
     assert workflow.get_object(workflow.get_case(case_id).object_id).state == (
         "candidate"
@@ -302,6 +314,62 @@ def test_proposer_cannot_determine_own_case(
     assert refused.value.actor_id == person
     assert refused.value.case_id == case_id
     assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize(
+    ("step", "reason"),
+    [("approve_at_township", None), ("return_to_village", "figures missing")],
+)
+def test_proposer_cannot_review_own_case_at_the_township(
+    workflow: Workflow,
+    clock: VirtualClock,
+    engine: Engine,
+    step: str,
+    reason: str | None,
+) -> None:
+    """A person who proposed a case in a village role is refused reviewing it
+    in a township role; only the security log gets a row."""
+    person = "cadre-8"
+    workflow.assign_role(
+        admin(), person, "information_officer", VILLAGE, dt.date(2024, 1, 1)
+    )
+    workflow.assign_role(
+        admin(), person, "township_reviewer", TOWNSHIP, dt.date(2024, 1, 1)
+    )
+    proposer = village_officer(person=person)
+    case_id = workflow.propose_inclusion(proposer, "hh-1", VILLAGE).case_id
+    assert case_id is not None
+    workflow.deliberate(proposer, case_id)
+    workflow.publish_notice(proposer, case_id)
+    clock.advance(days=5)
+    workflow.submit(proposer, case_id)
+    before, logged = snapshot(engine), security_log(engine)
+    reviewer = township_reviewer(person=person)
+    arguments = (reviewer, case_id) if reason is None else (reviewer, case_id, reason)
+
+    with pytest.raises(SeparationOfDuties) as refused:
+        getattr(workflow, step)(*arguments)
+
+    assert (refused.value.actor_id, refused.value.case_id, refused.value.event) == (
+        person,
+        case_id,
+        step,
+    )
+    assert snapshot(engine) == before
+    written = security_log(engine)[len(logged) :]
+    assert [{k: v for k, v in row.items() if k != "sequence"} for row in written] == [
+        {
+            "occurred_at": clock.now(),
+            "actor_id": person,
+            "actor_role": "township_reviewer",
+            "actor_level": "township",
+            "jurisdiction": TOWNSHIP,
+            "command": step,
+            "rule": "SeparationOfDuties",
+            "message": str(refused.value),
+        }
+    ]
+    assert workflow.get_case(case_id).state == "submitted"
 
 
 def test_out_of_order_step_writes_nothing(workflow: Workflow, engine: Engine) -> None:

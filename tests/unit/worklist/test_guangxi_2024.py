@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +22,8 @@ from fanpin_workflow.domain.worklist import (
     Role,
     guangxi_2024,
 )
+from fanpin_workflow.domain.worklist import definition as definition_module
+from fanpin_workflow.domain.worklist.definition import load_definition
 
 PREPARATION = ("preparation", None, dt.date(2024, 5, 9))
 INVESTIGATION = ("investigation", dt.date(2024, 5, 10), dt.date(2024, 6, 10))
@@ -239,3 +244,44 @@ def test_the_data_file_ships_inside_the_package() -> None:
     shipped = package.joinpath("data", "guangxi_2024.json")
 
     assert shipped.is_file()
+
+
+def _shipped_data() -> dict[str, Any]:
+    shipped = resources.files("fanpin_workflow.domain.worklist").joinpath(
+        "data", "guangxi_2024.json"
+    )
+    data: dict[str, Any] = json.loads(shipped.read_text(encoding="utf-8"))
+    return data
+
+
+def test_the_definition_is_the_shipped_file_loaded() -> None:
+    """guangxi_2024() is exactly what the loader builds from the shipped JSON,
+    whose tasks carry the titles copied from the source above."""
+    data = _shipped_data()
+
+    loaded = load_definition(data)
+
+    assert guangxi_2024() == loaded
+    assert {t["key"]: t["title_zh"] for t in data["tasks"]} == {
+        key: title for key, (title, _) in SOURCE.items()
+    }
+
+
+def test_the_definition_is_read_from_the_file_each_time(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A changed copy of the file changes what guangxi_2024() returns: the
+    definition comes from the data file, not from code."""
+    data = _shipped_data()
+    data["tasks"][0]["title_en"] = "Changed in the copy"
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "guangxi_2024.json").write_text(
+        json.dumps(data, ensure_ascii=False), encoding="utf-8"
+    )
+    monkeypatch.setattr(definition_module.resources, "files", lambda _: tmp_path)
+    # Past the process-wide cache, so the copy is read and not kept.
+    uncached = getattr(guangxi_2024, "__wrapped__", guangxi_2024)
+
+    changed = uncached()
+
+    assert changed.task(data["tasks"][0]["key"]).title_en == "Changed in the copy"
