@@ -6,8 +6,125 @@ read and as a message a township clerk can read.
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
 from typing import Any
+
+from fanpin_workflow.domain.identity import mask
+
+#: A run of 15 or more digits: an identity, certificate or bank account
+#: number. Letters glued to its end (a check X, a certificate suffix) go too.
+_LONG_NUMBER = re.compile(r"\d{15,}[0-9A-Za-z]*")
+
+#: No amount, count or version reaches 15 digits, so a number that does is
+#: shown masked; fewer digits (an amount like 0.30000000000000004) show as is.
+_LONG_ENOUGH = 10**14
+
+#: Longer text is cut, after masking, to this many characters.
+_SHOWN_LIMIT = 80
+
+#: Fields whose values are health details: errors name them, never show them.
+HEALTH_FIELDS = frozenset({"health"})
+
+#: The rule of a field the engine does not know; its value may be anything
+#: (a name, a phone number), so it is never shown.
+UNKNOWN_FIELD = "unknown field"
+
+
+def shown(value: Any) -> str:
+    """A value as an error shows it: enumerations by their value, long
+    numbers masked, long text cut."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int | float | Decimal):
+        return _number(value)
+    if isinstance(value, str):
+        return repr(_text(value))
+    if isinstance(value, Mapping):
+        pairs = (f"{shown(k)}: {shown(v)}" for k, v in value.items())
+        return _cut("{" + ", ".join(pairs) + "}")
+    if isinstance(value, list | tuple):
+        return _cut("[" + ", ".join(map(shown, value[:_SHOWN_LIMIT])) + "]")
+    if isinstance(value, set | frozenset):
+        return _cut("{" + ", ".join(sorted(map(shown, value))) + "}")
+    return _text(repr(value))
+
+
+def redact(value: Any) -> Any:
+    """The value itself, or the text an error shows for it when the value
+    holds a long number or is too long to show."""
+    if not _needs_redaction(value):
+        return value
+    return _text(value) if isinstance(value, str) else shown(value)
+
+
+def _needs_redaction(value: Any) -> bool:
+    if isinstance(value, Enum | bool) or value is None:
+        return False
+    if isinstance(value, str):
+        return _text(value) != value
+    if isinstance(value, int | float | Decimal):
+        return _large(value)
+    if isinstance(value, Mapping):
+        return any(_needs_redaction(k) or _needs_redaction(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_needs_redaction(item) for item in value)
+    return _text(repr(value)) != repr(value)
+
+
+def _large(value: int | float | Decimal) -> bool:
+    if isinstance(value, Decimal) and not value.is_finite():
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return abs(Decimal(value)) >= _LONG_ENOUGH
+
+
+def _number(value: int | float | Decimal) -> str:
+    if not _large(value):
+        return str(value) if isinstance(value, Decimal) else repr(value)
+    whole = int(value)
+    sign = "-" if whole < 0 else ""
+    if abs(whole).bit_length() > 4 * _SHOWN_LIMIT:
+        return f"{sign}{'*' * (_SHOWN_LIMIT - 1)}…"
+    return _cut(sign + mask(str(abs(whole))))
+
+
+def _text(text: str) -> str:
+    if len(text) <= 40:
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            pass
+        else:
+            if number.is_finite() and abs(number) < _LONG_ENOUGH:
+                return text
+    return _cut(_LONG_NUMBER.sub(lambda found: mask(found.group(0)), text))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _SHOWN_LIMIT else text[: _SHOWN_LIMIT - 1] + "…"
+
+
+def _field(field: str) -> str:
+    # A field may be a key the host sent: mask it like a value, and escape
+    # what can't be printed (a lone surrogate would break every log handler).
+    name = _text(str(field))
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {noun}"
+
+
+def _leaf(field: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", field).rsplit(".", 1)[-1]
 
 
 class FanpinError(Exception):
@@ -21,13 +138,37 @@ class DefinitionError(FanpinError):
 
 
 class InvalidInput(FanpinError):
-    """A command carried a value that breaks a rule; nothing was written."""
+    """A command carried a value that breaks a rule; nothing was written.
 
-    def __init__(self, field: str, value: Any, rule: str) -> None:
-        self.field = field
-        self.value = value
+    The message shows the value with long numbers masked, and its type
+    too with `show_type=True` (for a value of the wrong type). A health
+    field's value, an unknown field's value, or one given with
+    `withhold=True` is not shown at all (`value` is None, `withheld` True).
+    """
+
+    def __init__(
+        self,
+        field: str,
+        value: Any,
+        rule: str,
+        *,
+        withhold: bool = False,
+        show_type: bool = False,
+    ) -> None:
+        self.field = field = _field(field)
         self.rule = rule
-        super().__init__(f"{field}={value!r} is refused: {rule}.")
+        self.withheld = (
+            withhold or _leaf(field) in HEALTH_FIELDS or rule == UNKNOWN_FIELD
+        )
+        if self.withheld:
+            self.value: Any = None
+            super().__init__(f"{field} is refused: {rule}.")
+            return
+        self.value = redact(value)
+        typed = (
+            f" ({_a(type(value).__name__)})" if show_type and value is not None else ""
+        )
+        super().__init__(f"{field}={shown(value)}{typed} is refused: {rule}.")
 
 
 class NotFound(FanpinError):
@@ -35,8 +176,8 @@ class NotFound(FanpinError):
 
     def __init__(self, kind: str, identifier: str) -> None:
         self.kind = kind
-        self.identifier = identifier
-        super().__init__(f"No {kind} with id {identifier!r}.")
+        self.identifier = redact(identifier)
+        super().__init__(f"No {kind} with id {shown(identifier)}.")
 
 
 class TransitionNotAllowed(FanpinError):
@@ -109,8 +250,8 @@ class OutsideJurisdiction(AccessRefused):
         self.jurisdiction = jurisdiction
         self.subject_code = subject_code
         super().__init__(
-            f"Actor {actor_id} of jurisdiction {jurisdiction} can't act on an "
-            f"object of village {subject_code}: it lies outside that jurisdiction."
+            f"Actor {actor_id} of jurisdiction {jurisdiction} can't act in area "
+            f"{subject_code}: it lies outside that jurisdiction."
         )
 
 
@@ -170,7 +311,7 @@ class ConcurrencyConflict(FanpinError):
         self.detail = detail
         super().__init__(
             f"{kind} {identifier} was changed by another writer ({detail}); "
-            "reload it and retry."
+            "reload it and try again."
         )
 
 
@@ -207,6 +348,7 @@ class InvalidRecord(FanpinError):
     """A record broke rules; every problem is listed and nothing was written."""
 
     def __init__(self, record: str, problems: list[InvalidInput]) -> None:
+        record = _text(record)
         self.record = record
         self.problems = problems
         listed = "; ".join(str(problem) for problem in problems)
@@ -276,9 +418,14 @@ class PermissionRefused(AccessRefused):
         self.role = role
         self.command = command
         self.allowed = allowed
+        known = [name for name in allowed if name != "nothing"]
+        may = (
+            f"the permission table allows it: {', '.join(known)}"
+            if known
+            else f"the permission table gives the role {role!r} no command"
+        )
         super().__init__(
-            f"Actor {actor_id} as {role} may not {command.replace('_', ' ')}: "
-            f"the permission table allows it to {', '.join(allowed)}."
+            f"Actor {actor_id} as {role} may not {command.replace('_', ' ')}: {may}."
         )
 
 

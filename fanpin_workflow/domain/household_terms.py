@@ -105,6 +105,17 @@ class Measure(StrEnum):
     OTHER = "other"
 
 
+#: Risk types and measures that tell of a member's illness or disability:
+#: health details, kept out of reprs, errors and public notices.
+HEALTH_DETAILS = frozenset(
+    {
+        RiskType.ILLNESS,
+        RiskType.DISABILITY,
+        Measure.HEALTH_SUPPORT,
+        Measure.DISABILITY_SUPPORT,
+    }
+)
+
 #: Developmental measures (开发式帮扶措施).
 DEVELOPMENTAL = frozenset(
     {

@@ -33,8 +33,18 @@ def check_digit(first_17: str) -> str:
     return _CHECK_CHARACTERS[total % 11]
 
 
+def normalised(number: object) -> object:
+    """The number with a lower-case check character written X, as GB 11643
+    writes it; anything else unchanged."""
+    if isinstance(number, str) and len(number) in (18, 20, 22) and number[17] == "x":
+        return f"{number[:17]}X{number[18:]}"
+    return number
+
+
 def identity_problem(number: object) -> str | None:
-    """Say what is wrong with an 18-, 20- or 22-character number, or None."""
+    """Say what is wrong with an 18-, 20- or 22-character number, or None
+    (a lower-case check character x is read as X)."""
+    number = normalised(number)
     if not isinstance(number, str):
         return "an identity number is text"
     if len(number) in (20, 22):
@@ -63,8 +73,13 @@ def identity_facts(number: str) -> IdentityFacts:
 
 
 def mask(number: object) -> str:
-    """Show an identity number without revealing it: its length and last two."""
+    """Show a number without revealing it: its length, and its last two
+    characters, or on a 20- or 22-character certificate number the last two
+    of the identity number inside it (the suffix is the disability's
+    category and grade, a health detail)."""
     text = str(number)
     if len(text) <= 2:
         return "*" * len(text)
+    if len(text) in (20, 22):
+        return f"{'*' * 16}{text[16:18]}{'*' * (len(text) - 18)}"
     return f"{'*' * (len(text) - 2)}{text[-2:]}"

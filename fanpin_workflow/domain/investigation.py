@@ -142,6 +142,8 @@ def findings_problems(
         fail("risk_types", list(findings.risk_types), "only when a risk is found")
     if len(findings.risk_types) > MAX_RISK_TYPES:
         fail("risk_types", len(findings.risk_types), f"at most {MAX_RISK_TYPES}")
+    if len(set(findings.risk_types)) != len(findings.risk_types):
+        fail("risk_types", list(findings.risk_types), "must not repeat a value")
 
     eliminated = object_state == ObjectState.RISK_ELIMINATED
     if form == Form.EXITED_OR_ELIMINATED and eliminated:

@@ -14,46 +14,68 @@ from fanpin_workflow.errors import InvalidInput
 EARLIEST = pendulum.datetime(2000, 1, 1, tz="UTC")
 
 
-def _has_control(value: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+#: Unicode categories refused in an identifier: control codes, invisible
+#: format characters (zero-width space, right-to-left override) and lone
+#: UTF-16 surrogates, which no database can store.
+_NOT_IN_ID = frozenset({"Cc", "Cf", "Cs"})
+
+_NO_SURROGATE = (
+    "must not hold a lone UTF-16 surrogate (half of a character, such as "
+    "an emoji cut in two); send whole characters"
+)
+
+
+def _has_category(value: str, categories: frozenset[str], allowed: str = "") -> bool:
+    return any(
+        unicodedata.category(ch) in categories and ch not in allowed for ch in value
+    )
 
 
 def check_id(field: str, value: Any, limit: int = 64) -> str:
-    """An identifier: 1 to `limit` characters, no edge spaces, no control codes.
+    """An identifier: 1 to `limit` characters, no edge spaces, no control
+    codes, invisible format characters or lone surrogates.
 
     Raises:
         InvalidInput: naming the field, the value and the rule.
     """
-    if (
-        not isinstance(value, str)
-        or not value
-        or len(value) > limit
-        or value != value.strip()
-        or _has_control(value)
-    ):
+    if not isinstance(value, str):
+        raise InvalidInput(field, value, "must be text", show_type=True)
+    if _has_category(value, frozenset({"Cs"})):
+        raise InvalidInput(field, value, _NO_SURROGATE)
+    if _has_category(value, _NOT_IN_ID):
         raise InvalidInput(
             field,
-            value if not isinstance(value, str) else value[:80],
+            value,
+            "must not hold control codes or invisible format characters "
+            "(such as a zero-width space or a right-to-left override)",
+        )
+    if not value or len(value) > limit or value != value.strip():
+        raise InvalidInput(
+            field,
+            value,
             f"must be 1 to {limit} characters without edge spaces or control codes",
         )
     return value
 
 
 def check_free_text(field: str, value: Any, limit: int = 1000) -> str:
-    """Free text such as a reason: 1 to `limit` characters, not blank.
+    """Free text such as a reason: 1 to `limit` characters, not blank, no
+    control codes but line breaks and tabs, no lone surrogates.
 
     Raises:
         InvalidInput: naming the field, the value and the rule.
     """
+    if not isinstance(value, str):
+        raise InvalidInput(field, value, "must be text", show_type=True)
+    if _has_category(value, frozenset({"Cs"})):
+        raise InvalidInput(field, value, _NO_SURROGATE)
     if (
-        not isinstance(value, str)
-        or not value.strip()
+        not value.strip()
         or len(value) > limit
-        or _has_control(value, allowed="\n\t")
+        or _has_category(value, frozenset({"Cc"}), allowed="\n\t")
     ):
-        shown = value[:80] if isinstance(value, str) else type(value).__name__
         raise InvalidInput(
-            field, shown, f"must be 1 to {limit} characters of text, not blank"
+            field, value, f"must be 1 to {limit} characters of text, not blank"
         )
     return value
 

@@ -25,6 +25,14 @@ VILLAGE = "450123101201"
 #: Household fields that hold yuan; builders accept them as text or int.
 MONEY = ("_income", "_expenses")
 
+#: The "three guarantees and drinking water" flags every record must answer.
+GUARANTEES = (
+    "housing_safe",
+    "compulsory_education_secured",
+    "medical_insurance_secured",
+    "drinking_water_safe",
+)
+
 #: The members of a household, in the order builders add them.
 FAMILY: tuple[tuple[Relation, Sex, dt.date], ...] = (
     (Relation.HEAD, Sex.MALE, dt.date(1980, 3, 7)),
@@ -69,6 +77,7 @@ def household_record(size: int = 1, **fields: Any) -> dict[str, Any]:
         "village_code": VILLAGE,
         "type": HouseholdType.MONITORED.value,
         "members": [member_record(position) for position in range(size)],
+        **dict.fromkeys(GUARANTEES, True),
     }
     record.update(fields)
     return record

@@ -57,8 +57,21 @@ def test_refusal_names_role_command_and_rule() -> None:
         check_permitted(member, "propose")
 
     assert str(refused.value) == (
-        "Actor m-1 as grid_member may not propose: the permission table allows it "
-        "to record_visit, record_findings, raise_question."
+        "Actor m-1 as grid_member may not propose: the permission table allows "
+        "it: record_visit, record_findings, raise_question."
+    )
+
+
+def test_an_unknown_role_is_refused_saying_it_has_no_command() -> None:
+    """A role the table does not know is refused in words, not 'allows nothing'."""
+    king = Actor("k-1", "king", "village", VILLAGE)
+
+    with pytest.raises(PermissionRefused) as refused:
+        check_permitted(king, "propose")
+
+    assert str(refused.value) == (
+        "Actor k-1 as king may not propose: the permission table gives the role "
+        "'king' no command."
     )
 
 

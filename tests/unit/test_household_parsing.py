@@ -112,7 +112,6 @@ def test_parse_household_fills_the_defaults() -> None:
     assert household.compliant_expenses == Decimal(0)
     assert (household.risk_types, household.measures) == ((), ())
     assert household.category is None
-    assert household.drinking_water_safe is True
 
 
 def test_parse_household_reads_dates_given_as_dates() -> None:
@@ -329,7 +328,6 @@ def test_parse_household_refuses_what_is_not_an_amount(value: Any) -> None:
         (True, "sex", "unknown"),
         (True, "relation", "cousin"),
         (True, "labour_skill", "strong"),
-        (True, "health", ["tired"]),
     ],
 )
 def test_parse_household_refuses_an_unknown_value(
@@ -404,7 +402,7 @@ def test_parse_household_refuses_healthy_with_a_condition(health: list[str]) -> 
 
     problems = problems_of(record)
 
-    rule = "healthy can't combine with a condition"
+    rule = "'healthy' can't be combined with another condition"
     assert problems == [("members[0].health", rule)]
 
 
