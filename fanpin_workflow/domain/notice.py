@@ -17,11 +17,11 @@ import pendulum
 from fanpin_workflow.domain.approval import CaseKind
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, in_zone
 from fanpin_workflow.domain.household import Household
-from fanpin_workflow.domain.household_terms import RiskType
+from fanpin_workflow.domain.household_terms import HEALTH_DETAILS, RiskType
 from fanpin_workflow.domain.model import ApprovalCase
 
 #: Risk types that are health details, never posted.
-WITHHELD_RISKS = frozenset({RiskType.ILLNESS, RiskType.DISABILITY})
+WITHHELD_RISKS = frozenset(risk for risk in RiskType if risk in HEALTH_DETAILS)
 
 #: What each kind of case proposes, as the notice heads it.
 KIND_TITLES: dict[str, tuple[str, str]] = {

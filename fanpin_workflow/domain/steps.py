@@ -272,7 +272,9 @@ def import_object(
     check_importer(actor, obj.village_code)
     if obj.state not in _IMPORTABLE:
         raise InvalidInput(
-            "state", obj.state, f"an imported object is one of {sorted(_IMPORTABLE)}"
+            "state",
+            obj.state,
+            f"an imported object is one of {', '.join(sorted(_IMPORTABLE))}",
         )
 
     _log(LIFECYCLE.name, obj.id, "import", None, obj.state, actor)

@@ -76,7 +76,10 @@ def _findings(value: Any) -> Findings:
         corrections=tuple(
             pick(
                 "corrections",
-                lambda v: tuple(text("findings.corrections", i) for i in v),
+                lambda v: tuple(
+                    check_free_text(f"findings.corrections[{n}]", item, 500)
+                    for n, item in enumerate(v)
+                ),
                 (),
             )
         ),

@@ -15,7 +15,7 @@ import pendulum
 from fanpin_workflow.domain.access import PERMISSIONS
 from fanpin_workflow.domain.approval import START, Level
 from fanpin_workflow.domain.clock import local_date
-from fanpin_workflow.domain.household import Household
+from fanpin_workflow.domain.household import Household, as_record, parse_household
 from fanpin_workflow.domain.household_terms import RiskType
 from fanpin_workflow.domain.identity import mask
 from fanpin_workflow.domain.investigation import (
@@ -141,6 +141,9 @@ def register(
     """Record a household's facts, new or updated."""
     household = command.household
     check_acts_for(command.actor, Level.VILLAGE, household.village_code, "register")
+    # The command checked the record on its own; what depends on the day
+    # (no birth or benefit date after it, no labour under 16) is checked now.
+    parse_household(as_record(household), today=local_date(now))
 
     existing = batch.households.get(household.id)
     if existing is not None:

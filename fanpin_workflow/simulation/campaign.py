@@ -14,6 +14,7 @@ one batch per hourly slot; nothing is written behind its back.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import random
 from collections.abc import Callable, Sequence
@@ -220,7 +221,9 @@ class CampaignSimulation:
             self.handle(commands[start : start + REGISTRATION_BATCH])
 
     def _register(self) -> None:
-        factory = HouseholdFactory(random.Random(self.config.seed + 1))
+        factory = HouseholdFactory(
+            random.Random(self.config.seed + 1), dt.date(self.config.year, 5, 1)
+        )
         commands: list[c.Command] = []
         for household in self.county.households:
             facts = factory.household(

@@ -29,15 +29,18 @@ from fanpin_workflow.simulation.county import COUNTY_CODE
 #: How many members households have, and how often.
 SIZES = {1: 0.10, 2: 0.20, 3: 0.22, 4: 0.23, 5: 0.15, 6: 0.10}
 
-#: The year the simulated campaign's ages are counted in.
+#: The day ages are counted on, unless the campaign's year gives another.
 REFERENCE_DAY = dt.date(2024, 5, 1)
 
 
 class HouseholdFactory:
     """Draws households; the same seed gives the same households."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(
+        self, rng: random.Random, reference_day: dt.date = REFERENCE_DAY
+    ) -> None:
         self.rng = rng
+        self.reference_day = reference_day
         self._serials: dict[tuple[dt.date, Sex], int] = {}
 
     def household(
@@ -53,7 +56,7 @@ class HouseholdFactory:
             (
                 Decimal(rng.randint(1500, 3600))
                 for m in members
-                if m.age_on(REFERENCE_DAY) >= 60
+                if m.age_on(self.reference_day) >= 60
             ),
             Decimal(0),
         )
@@ -74,7 +77,10 @@ class HouseholdFactory:
                 if any(m.subsistence_allowance for m in members)
                 else Measure.EXTREME_POVERTY_SUPPORT
             )
-        secured = rng.random() > (0.06 if poor else 0.01)
+        # Each guarantee is drawn on its own: poorer households miss one more
+        # often, and housing most often.
+        gaps = (0.06, 0.02, 0.02, 0.03) if poor else (0.01, 0.005, 0.005, 0.01)
+        housing, schooling, insurance, water = (rng.random() > gap for gap in gaps)
         return Household(
             id=household_id,
             village_code=village_code,
@@ -87,7 +93,10 @@ class HouseholdFactory:
             business_expenses=expenses,
             compliant_expenses=compliant,
             risk_types=risks,
-            housing_safe=secured,
+            housing_safe=housing,
+            compulsory_education_secured=schooling,
+            medical_insurance_secured=insurance,
+            drinking_water_safe=water,
             measures=tuple(dict.fromkeys(measures)),
         )
 
@@ -114,9 +123,8 @@ class HouseholdFactory:
 
     def _member(self, relation: Relation, sex: Sex, age: int) -> Member:
         rng = self.rng
-        born = REFERENCE_DAY.replace(year=REFERENCE_DAY.year - age) - dt.timedelta(
-            days=rng.randint(1, 364)
-        )
+        day = self.reference_day
+        born = day.replace(year=day.year - age) - dt.timedelta(days=rng.randint(1, 364))
         draw = rng.random()
         health = frozenset(
             {Health.HEALTHY}
@@ -209,7 +217,7 @@ class HouseholdFactory:
         if rng.random() >= chance:
             return members
         since = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 1950))
-        single_elder = len(members) == 1 and members[0].age_on(REFERENCE_DAY) >= 60
+        single_elder = len(members) == 1 and members[0].age_on(self.reference_day) >= 60
         head = members[0]
         changed = Member(
             id_number=head.id_number,

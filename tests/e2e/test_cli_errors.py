@@ -79,7 +79,7 @@ def test_summary_leaves_a_campaign_database_untouched(
 
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
-        "last audit entry: 2024-06-26 08:00 (Asia/Shanghai)\n"
+        "last audit entry: 2024-06-29 08:00 (Asia/Shanghai)\n"
     )
     assert contents(tmp_path) == before
 
