@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from fanpin_workflow import VirtualClock, Workflow
-from fanpin_workflow.errors import InvalidInput
+from fanpin_workflow.errors import InvalidInput, InvalidRecord
 from tests.conftest import (
     COUNTY,
     NEIGHBOUR_VILLAGE,
@@ -360,3 +360,20 @@ def test_the_fitting_form_and_2_4_are_accepted(
     )
 
     assert workflow.get_investigation(assigned.subject_id).form == form
+
+
+def test_labour_of_a_child_is_refused_on_the_day_of_registering(
+    workflow: Workflow, engine: Engine
+) -> None:
+    """A daughter born 24 Dec 2008 (15) and a grandson born in 2019, marked with
+    ordinary labour, are refused when the household is registered on 10 May
+    2024; the adults are not; nothing is written."""
+    record = household("hh-kids", 31, size=7)
+    before = snapshot(engine)
+
+    with pytest.raises(InvalidRecord) as refused:
+        workflow.register_household(village_officer(), record)
+
+    fields = [problem.field for problem in refused.value.problems]
+    assert fields == ["members[3].labour_skill", "members[6].labour_skill"]
+    assert snapshot(engine) == before
