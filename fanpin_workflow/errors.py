@@ -441,3 +441,46 @@ class ActorNotRegistered(AccessRefused):
             f"Actor {actor_id} holds no {role} role for area {area} on {day} "
             "in the registry; assign the role first."
         )
+
+
+class SchemaMismatch(FanpinError):
+    """The database's schema is not the revision this package works with."""
+
+    def __init__(
+        self, database: str, revision: str | None, head: str, message: str
+    ) -> None:
+        self.database = database
+        self.revision = revision
+        self.head = head
+        super().__init__(message)
+
+
+class SchemaTooNew(SchemaMismatch):
+    """A newer fanpin-workflow migrated the database past what this one knows."""
+
+    def __init__(self, database: str, revision: str, head: str) -> None:
+        super().__init__(
+            database,
+            revision,
+            head,
+            f"{database} is at schema revision {revision}, which this version "
+            f"of fanpin-workflow does not know (its newest is {head}): a newer "
+            "version wrote it; upgrade fanpin-workflow to use it.",
+        )
+
+
+class SchemaOutdated(SchemaMismatch):
+    """The database has no schema yet, or an older one than this package's."""
+
+    def __init__(self, database: str, revision: str | None, head: str) -> None:
+        where = (
+            "holds no fanpin schema"
+            if revision is None
+            else f"is at schema revision {revision}, older than this version's {head}"
+        )
+        super().__init__(
+            database,
+            revision,
+            head,
+            f"{database} {where}; upgrade it with `fanpin migrate` first.",
+        )

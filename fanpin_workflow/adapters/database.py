@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
@@ -262,6 +263,13 @@ def translated_errors(target: str | None = None) -> Iterator[None]:
             ) from error
         reason = str(error.orig).strip().splitlines()[0] if error.orig else error
         raise StorageError(f"the database failed{where}: {reason}") from error
+    except sqlalchemy.exc.TimeoutError as error:
+        # Every pooled connection stayed busy for the pool's whole timeout.
+        raise StorageError(
+            f"no database connection came free in time{where}: too many "
+            "commands at once for the engine's pool; retry, or open the "
+            "engine with a larger pool_size"
+        ) from error
 
 
 def integrity_refusal(error: IntegrityError, size: int) -> FanpinError:

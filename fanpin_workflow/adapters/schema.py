@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from alembic import command
@@ -13,53 +14,18 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 
 from fanpin_workflow.adapters.database import describe
-from fanpin_workflow.errors import FanpinError, InvalidInput, StorageError
+from fanpin_workflow.errors import (
+    InvalidInput,
+    SchemaMismatch,
+    SchemaOutdated,
+    SchemaTooNew,
+    StorageError,
+)
 
 _SCRIPTS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "fanpin_alembic_version"
 
-
-class SchemaMismatch(FanpinError):
-    """The database's schema is not the revision this package works with."""
-
-    def __init__(
-        self, database: str, revision: str | None, head: str, message: str
-    ) -> None:
-        self.database = database
-        self.revision = revision
-        self.head = head
-        super().__init__(message)
-
-
-class SchemaTooNew(SchemaMismatch):
-    """A newer fanpin-workflow migrated the database past what this one knows."""
-
-    def __init__(self, database: str, revision: str, head: str) -> None:
-        super().__init__(
-            database,
-            revision,
-            head,
-            f"{database} is at schema revision {revision}, which this version "
-            f"of fanpin-workflow does not know (its newest is {head}): a newer "
-            "version wrote it; upgrade fanpin-workflow to use it.",
-        )
-
-
-class SchemaOutdated(SchemaMismatch):
-    """The database has no schema yet, or an older one than this package's."""
-
-    def __init__(self, database: str, revision: str | None, head: str) -> None:
-        where = (
-            "holds no fanpin schema"
-            if revision is None
-            else f"is at schema revision {revision}, older than this version's {head}"
-        )
-        super().__init__(
-            database,
-            revision,
-            head,
-            f"{database} {where}; upgrade it with `fanpin migrate` first.",
-        )
+__all__ = ["SchemaMismatch", "SchemaOutdated", "SchemaTooNew"]
 
 
 def _config(connection: Connection) -> Config:
@@ -97,11 +63,7 @@ def upgrade(
     """
     where = where or describe(engine.url)
     target = _position(revision)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
-            )
+    with _migrating(engine) as connection:
         current = _current(connection, where)
         if target < _position(current):
             raise InvalidInput(
@@ -111,6 +73,27 @@ def upgrade(
                 "forward (`fanpin migrate --downgrade` takes a schema back)",
             )
         _run(lambda: command.upgrade(_config(connection), revision), where)
+
+
+@contextlib.contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One transaction that migrates, taking turns with other processes.
+
+    On PostgreSQL the turn is an advisory lock, taken in READ COMMITTED:
+    under the engine's REPEATABLE READ the lock's own statement would fix
+    the snapshot before the lock is granted, and a process that waited would
+    not see the tables the one before it created.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="READ COMMITTED")
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"),
+                    {"key": _MIGRATION_LOCK},
+                )
+            yield connection
 
 
 def downgrade(engine: Engine, revision: str, *, where: str | None = None) -> None:
@@ -124,7 +107,7 @@ def downgrade(engine: Engine, revision: str, *, where: str | None = None) -> Non
     """
     where = where or describe(engine.url)
     target = _position(revision)
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         current = _current(connection, where)
         if target > _position(current):
             raise InvalidInput(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from fanpin_workflow import Workflow
 from fanpin_workflow.adapters import schema
 from fanpin_workflow.adapters.database import open_engine
 from fanpin_workflow.adapters.tables import metadata
@@ -48,4 +51,27 @@ def test_downgrade_removes_every_table(backend_url: str) -> None:
     assert schema.current_revision(engine) is None
     schema.upgrade(engine)
     assert "fanpin_audit_trail" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(
+    backend_url: str,
+) -> None:
+    """Eight openers racing to create the schema take turns, and each finds the
+    schema the first one made (on PostgreSQL the lock is taken in READ
+    COMMITTED, so a waiter's snapshot starts after the first commit)."""
+
+    def open_once(_: int) -> str:
+        try:
+            Workflow.open(backend_url).close()
+        except Exception as error:  # reported, so the test can say which
+            return type(error).__name__
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(open_once, range(8)))
+
+    engine = open_engine(backend_url)
+    assert outcomes == ["ok"] * 8
+    assert schema.current_revision(engine) == schema.head_revision()
     engine.dispose()
