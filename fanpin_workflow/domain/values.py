@@ -26,6 +26,10 @@ _NO_SURROGATE = (
 
 
 def _has_category(value: str, categories: frozenset[str], allowed: str = "") -> bool:
+    # Printable ASCII holds no control, format or surrogate character; most
+    # ids and texts are that, and need no look at each character.
+    if value.isascii() and value.isprintable():
+        return False
     return any(
         unicodedata.category(ch) in categories and ch not in allowed for ch in value
     )
