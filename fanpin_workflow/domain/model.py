@@ -111,6 +111,28 @@ class _Acting(Protocol):
     def jurisdiction(self) -> str: ...
 
 
+def log_change(
+    machine: str,
+    subject_id: str,
+    event: str,
+    before: str | None,
+    after: str | None,
+    actor: _Acting,
+) -> None:
+    """Log one state change at INFO: machine, id, event, states, actor (ids only)."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "%s %s: %s %s -> %s by %s (%s)",
+            machine,
+            subject_id,
+            event,
+            before,
+            after,
+            actor.id,
+            actor.role,
+        )
+
+
 def entry_about(
     subject_type: str,
     subject_id: str,
@@ -126,17 +148,7 @@ def entry_about(
 ) -> AuditEntry:
     """The audit entry of a record that moved (or was written) without
     moving a monitoring object; the change is logged at INFO."""
-    if logger.isEnabledFor(logging.INFO):
-        logger.info(
-            "%s %s: %s %s -> %s by %s (%s)",
-            subject_type,
-            subject_id,
-            event,
-            before,
-            after,
-            actor.id,
-            actor.role,
-        )
+    log_change(subject_type, subject_id, event, before, after, actor)
     return AuditEntry(
         subject_type=subject_type,
         subject_id=subject_id,

@@ -36,6 +36,7 @@ from fanpin_workflow.domain.model import (
     ApprovalCase,
     AuditEntry,
     MonitoringObject,
+    log_change,
     move,
 )
 from fanpin_workflow.domain.policy.elimination import elimination_unmet
@@ -181,7 +182,7 @@ def propose(
         case, CaseEvent.PROPOSE, actor, now, reason, request_id, created
     )
     if kind == CaseKind.INCLUSION:
-        _log(LIFECYCLE.name, obj.id, CaseEvent.PROPOSE, None, obj.state, actor)
+        log_change(LIFECYCLE.name, obj.id, CaseEvent.PROPOSE, None, obj.state, actor)
     return case, entry
 
 
@@ -277,7 +278,7 @@ def import_object(
             f"an imported object is one of {', '.join(sorted(_IMPORTABLE))}",
         )
 
-    _log(LIFECYCLE.name, obj.id, "import", None, obj.state, actor)
+    log_change(LIFECYCLE.name, obj.id, "import", None, obj.state, actor)
     return AuditEntry(
         subject_type="monitoring_object",
         subject_id=obj.id,
@@ -320,7 +321,7 @@ def _advance_case(
     after = APPROVAL_MACHINE.fire(case.id, before, event)
     move(case, after)
     case.updated_at = now
-    _log(APPROVAL.name, case.id, event, before, after, actor)
+    log_change(APPROVAL.name, case.id, event, before, after, actor)
 
     return AuditEntry(
         subject_type="approval_case",
@@ -366,25 +367,4 @@ def _move_object(
             entry.actor_id,
             entry.actor_role,
             entry.case_id,
-        )
-
-
-def _log(
-    machine: str,
-    subject_id: str,
-    event: str,
-    before: str | None,
-    after: str,
-    actor: Actor,
-) -> None:
-    if logger.isEnabledFor(logging.INFO):
-        logger.info(
-            "%s %s: %s %s -> %s by %s (%s)",
-            machine,
-            subject_id,
-            event,
-            before,
-            after,
-            actor.id,
-            actor.role,
         )
