@@ -412,14 +412,19 @@ class PermissionRefused(AccessRefused):
     """The actor's role may not issue the command (the permission table)."""
 
     def __init__(
-        self, actor_id: str, role: str, command: str, allowed: list[str]
+        self,
+        actor_id: str,
+        role: str,
+        command: str,
+        allowed: list[str],
+        why: str | None = None,
     ) -> None:
         self.actor_id = actor_id
         self.role = role
         self.command = command
         self.allowed = allowed
         known = [name for name in allowed if name != "nothing"]
-        may = (
+        may = why or (
             f"the permission table allows it: {', '.join(known)}"
             if known
             else f"the permission table gives the role {role!r} no command"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import os
 import sys
 import time
@@ -192,6 +193,16 @@ def _instant(field: str, text: str) -> pendulum.DateTime:
     return parsed
 
 
+def _day(field: str, text: str) -> dt.date:
+    """A date given on the command line."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.ClickException(
+            f"{field}={text!r} is refused: a date such as 2024-06-30"
+        ) from None
+
+
 def _notice_csv(lines: list[NoticeLine]) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(
@@ -226,11 +237,17 @@ def _notice_csv(lines: list[NoticeLine]) -> None:
 @click.option(
     "--within", required=True, help="An area code, or its 6- or 9-digit prefix."
 )
-@click.option("--on", "day", default=None, help="Count ages on this date (today).")
+@click.option(
+    "--on",
+    "day",
+    default=None,
+    help="Count ages on this date, YYYY-MM-DD (default: today in the campaign's "
+    "zone; for a simulated campaign give a day of its year).",
+)
 @click.option("--csv", "as_csv", is_flag=True, help="List every problem as CSV.")
 def check_command(database: str, within: str, day: str | None, as_csv: bool) -> None:
     """Run the data-cleaning checks (数据清洗) on an area's households."""
-    on = _instant("on", day).date() if day is not None else None
+    on = _day("on", day) if day is not None else None
     with _existing(database, "check") as (engine, in_storage):
         workflow = Workflow(engine)
         problems = _run(lambda: in_storage(lambda: workflow.data_checks(within, on)))

@@ -131,7 +131,16 @@ def check_permitted(actor: Actor, command: str) -> None:
     """
     roles = PERMISSIONS[command]
     info = ROLES.get(actor.role)  # type: ignore[call-overload]
-    if actor.role not in roles or info is None or info.level != actor.level:
+    if info is not None and info.level != actor.level:
+        raise PermissionRefused(
+            actor.id,
+            actor.role,
+            command,
+            [],
+            f"the role {actor.role} is held at {info.level} level, not "
+            f"{actor.level}",
+        )
+    if actor.role not in roles or info is None:
         raise PermissionRefused(
             actor.id, actor.role, command, allowed_commands(actor.role) or ["nothing"]
         )

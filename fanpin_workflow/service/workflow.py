@@ -43,6 +43,10 @@ from fanpin_workflow.domain.policy.parameters import PolicyParameters
 from fanpin_workflow.domain.questions import QuestionSettings
 from fanpin_workflow.domain.settings import ApprovalSettings
 from fanpin_workflow.domain.values import check_id, check_time
+from fanpin_workflow.domain.worklist.calendar import (
+    ChineseWorkingCalendar,
+    WorkingCalendar,
+)
 from fanpin_workflow.errors import (
     AccessRefused,
     BatchRefused,
@@ -90,6 +94,9 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
             vouches for every actor it passes, and only the permission
             table, levels and jurisdictions are checked.
         id_factory: makes ids for new objects and cases.
+        calendar: which days are working days, for campaigns that count in
+            working days; the official mainland calendar (`chinesecalendar`)
+            by default.
     """
 
     def __init__(
@@ -102,6 +109,7 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
         questions: QuestionSettings | None = None,
         check_registry: bool = True,
         id_factory: IdFactory = random_id,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
         if isinstance(bind, Session):
             bind = bind.connection()
@@ -123,6 +131,7 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
         self.question_settings = questions or QuestionSettings()
         self.check_registry = check_registry
         self.id_factory = id_factory
+        self.calendar = calendar or ChineseWorkingCalendar()
 
     @classmethod
     def open(
@@ -227,6 +236,7 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
                 new_id=self.id_factory,
                 question_settings=self.question_settings,
                 check_registry=self.check_registry,
+                calendar=self.calendar,
             )
             try:
                 outcome = work.run()
@@ -607,6 +617,9 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
             )
         check_id("subject_id", subject_id)
         with self._reading() as uow:
+            if subject_type == "monitoring_object":
+                # An object moves through its cases' rows (and its import's).
+                return uow.audit.for_object(subject_id)
             return uow.audit.for_subject(subject_type, subject_id)
 
     def changes_since(self, sequence: int, *, limit: int = 1000) -> list[AuditEntry]:

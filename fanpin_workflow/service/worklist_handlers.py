@@ -4,6 +4,7 @@ inclusion, weekly tracking while a developmental measure is missing)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,11 @@ from fanpin_workflow.domain.model import (
     move,
 )
 from fanpin_workflow.domain.policy.developmental import lacks_developmental_measure
-from fanpin_workflow.domain.worklist.calendar import deadline_at, end_of_day
+from fanpin_workflow.domain.worklist.calendar import (
+    CalendarNotCovered,
+    deadline_at,
+    end_of_day,
+)
 from fanpin_workflow.domain.worklist.deadline import EventDeadline, RecurringDeadline
 from fanpin_workflow.domain.worklist.definition import (
     CampaignDefinition,
@@ -32,7 +37,7 @@ from fanpin_workflow.domain.worklist.definition import (
     guangxi_2024,
 )
 from fanpin_workflow.domain.worklist.records import Campaign, WorkTask
-from fanpin_workflow.domain.worklist.settings import CampaignSettings
+from fanpin_workflow.domain.worklist.settings import CampaignSettings, DayCount
 from fanpin_workflow.domain.worklist.task import (
     TASK,
     TASK_MACHINE,
@@ -101,6 +106,7 @@ def start_campaign(
     if county in batch.campaigns:
         raise InvalidInput("county_code", county, "a campaign already runs there")
     definition = DEFINITIONS[command.definition]().with_settings(command.settings)
+    _check_calendar_covers(batch, definition)
     closes = max(s.closes for s in definition.stages if s.closes is not None)
     if now >= end_of_day(closes, definition.settings.zone):
         raise InvalidInput(
@@ -147,6 +153,24 @@ def start_campaign(
     )
 
 
+def _check_calendar_covers(batch: Batch, definition: CampaignDefinition) -> None:
+    """A working-day campaign needs the official calendar of its year."""
+    if definition.settings.day_count != DayCount.WORKING:
+        return
+    year = definition.settings.year
+    for day in (dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        try:
+            batch.calendar.is_workday(day)
+        except CalendarNotCovered:
+            raise InvalidInput(
+                "settings.day_count",
+                "working",
+                f"the working-day calendar has no data for {day.year}; update "
+                "the chinesecalendar package or count this campaign in "
+                "calendar days",
+            ) from None
+
+
 def start_task(
     batch: Batch, command: w.StartTask, now: pendulum.DateTime
 ) -> AuditEntry:
@@ -172,7 +196,8 @@ def complete_task(
     if task.subject_id is None:
         check_predecessors_done(template, batch.done_keys(task))
     assert task.due_at is not None
-    after = complete(task.state, task.due_at, now, command.reason, task_key=task.id)
+    shown = f"{task.task_key} of {task.area_code} ({task.id})"
+    after = complete(task.state, task.due_at, now, command.reason, task_key=shown)
     event = (
         TaskEvent.COMPLETE_LATE if after == TaskState.DONE_LATE else TaskEvent.COMPLETE
     )

@@ -25,6 +25,7 @@ import attrs
 import pendulum
 from sqlalchemy import Engine
 
+from fanpin_workflow.adapters.database import database_url, describe
 from fanpin_workflow.domain.approval import CaseEvent, CaseKind
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, VirtualClock, in_zone
 from fanpin_workflow.domain.household import Household
@@ -605,7 +606,7 @@ def simulate(
         if workflow.objects(limit=1):
             raise InvalidInput(
                 "db",
-                str(database),
+                describe(database_url(database)),
                 "a simulation needs a database without monitoring objects",
             )
         engine = workflow.bind

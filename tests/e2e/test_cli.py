@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from fanpin_workflow.adapters.database import database_url
 from fanpin_workflow.cli.main import cli
@@ -171,5 +172,7 @@ def test_simulation_refuses_a_populated_database(backend_url: str) -> None:
     }[backend_name(backend_url)]
     assert result.exit_code == 1
     assert expected in result.output
+    password = make_url(database_url(backend_url)).password
+    assert not password or str(password) not in result.output
     assert summarize(engine, ApprovalSettings()) == before
     engine.dispose()

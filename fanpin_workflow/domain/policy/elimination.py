@@ -62,7 +62,7 @@ def elimination_unmet(
             unmet.append(
                 _unmet(
                     Condition.MONITORED_LONG_ENOUGH,
-                    f"monitored since {monitored_since.to_date_string()}, "
+                    f"monitored since {in_zone(monitored_since).to_date_string()}, "
                     f"{months} months run to {ready.to_date_string()}",
                 )
             )

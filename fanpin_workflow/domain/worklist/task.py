@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Collection
 from enum import StrEnum
 
+import pendulum
+
 from fanpin_workflow.domain.clock import CAMPAIGN_ZONE, in_zone
 from fanpin_workflow.domain.machine import Definition, StateMachine, Transition
 from fanpin_workflow.domain.values import check_free_text, check_time
@@ -97,9 +99,12 @@ class LateReasonRequired(GuardRefused):
         self.task_key = task_key
         self.due_at = due_at
         self.now = now
+        due = in_zone(pendulum.instance(due_at))
         super().__init__(
-            f"Task {task_key} was due before {due_at.isoformat()}; completing it "
-            f"late (now {now.isoformat()}) needs a reason."
+            f"Task {task_key} was due before {due.format('YYYY-MM-DD HH:mm')} "
+            f"({due.timezone_name}); completing it late (now "
+            f"{in_zone(pendulum.instance(now)).format('YYYY-MM-DD HH:mm')}) "
+            "needs a reason."
         )
 
 
