@@ -307,7 +307,15 @@ campaigns = Table(
     Column("started_at", UtcDateTime, nullable=False),
     # The settings it runs with, as JSON; NULL: its definition's own.
     Column("settings", Text),
-    Index("uq_fanpin_campaigns_county_code", "county_code", unique=True),
+    Column("ended_at", UtcDateTime),
+    # One running campaign per county; ended ones stay, for their history.
+    Index(
+        "uq_fanpin_campaigns_running_county",
+        "county_code",
+        unique=True,
+        sqlite_where=text("ended_at IS NULL"),
+        postgresql_where=text("ended_at IS NULL"),
+    ),
 )
 
 tasks = Table(

@@ -14,6 +14,7 @@ from fanpin_workflow.adapters.repository import _VersionedRepository, chunked
 from fanpin_workflow.adapters.tables import campaigns, escalations, tasks
 from fanpin_workflow.domain.worklist.records import Campaign, WorkTask
 from fanpin_workflow.domain.worklist.settings import read_settings
+from fanpin_workflow.errors import ConcurrencyConflict
 
 #: States in which a task still waits for work.
 OPEN_STATES = ("pending", "in_progress")
@@ -64,6 +65,18 @@ class SqlAlchemyTaskRepository(_VersionedRepository):
         rows = self.connection.execute(query.order_by(self.table.c.id))
         return [self._loaded(row) for row in rows]
 
+    def open_of_campaign(self, campaign_id: str) -> list[WorkTask]:
+        """Every task of a campaign not done or waived yet, by id."""
+        rows = self.connection.execute(
+            select(self.table)
+            .where(
+                self.table.c.campaign_id == campaign_id,
+                self.table.c.state.in_((*OPEN_STATES, "overdue")),
+            )
+            .order_by(self.table.c.id)
+        )
+        return [self._loaded(row) for row in rows]
+
     def open_for_subjects(self, subject_ids: Collection[str]) -> list[WorkTask]:
         """Open household tasks of these monitoring objects."""
         found: list[WorkTask] = []
@@ -84,13 +97,19 @@ class SqlAlchemyCampaignRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def for_counties(self, county_codes: Collection[str]) -> dict[str, Campaign]:
-        """The latest campaign started for each of these counties."""
+    def for_counties(
+        self, county_codes: Collection[str], *, ended_too: bool = False
+    ) -> dict[str, Campaign]:
+        """The campaign running in each of these counties; with `ended_too`,
+        the latest started, running or ended."""
         found: dict[str, Campaign] = {}
+        query = select(campaigns).where(
+            campaigns.c.county_code.in_(sorted(county_codes))
+        )
+        if not ended_too:
+            query = query.where(campaigns.c.ended_at.is_(None))
         rows = self.connection.execute(
-            select(campaigns)
-            .where(campaigns.c.county_code.in_(sorted(county_codes)))
-            .order_by(campaigns.c.started_at, campaigns.c.id)
+            query.order_by(campaigns.c.started_at, campaigns.c.id)
         )
         for row in rows:
             settings = (
@@ -105,8 +124,23 @@ class SqlAlchemyCampaignRepository:
                 row.county_code,
                 row.started_at,
                 settings,
+                row.ended_at,
             )
         return found
+
+    def end(self, campaign: Campaign, at: pendulum.DateTime) -> None:
+        """Record that a running campaign ended.
+
+        Raises:
+            ConcurrencyConflict: another writer ended it first.
+        """
+        result = self.connection.execute(
+            campaigns.update()
+            .where(campaigns.c.id == campaign.id, campaigns.c.ended_at.is_(None))
+            .values(ended_at=at)
+        )
+        if result.rowcount != 1:
+            raise ConcurrencyConflict("campaign", campaign.id, "it ended meanwhile")
 
     def add(self, campaign: Campaign) -> None:
         """Record a started campaign."""

@@ -111,6 +111,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "end_role": _ADMIN,
     "place_household": _ADMIN,
     "start_campaign": _COUNTY_REVIEW,
+    "end_campaign": _COUNTY_REVIEW,
     "start_task": _VILLAGE_CLERKS | _VILLAGE_HEADS | _TOWNSHIP_ALL,
     "complete_task": _VILLAGE_CLERKS | _VILLAGE_HEADS | _TOWNSHIP_ALL,
     "waive_task": _VILLAGE_HEADS | _TOWNSHIP_REVIEW,
@@ -137,8 +138,7 @@ def check_permitted(actor: Actor, command: str) -> None:
             actor.role,
             command,
             [],
-            f"the role {actor.role} is held at {info.level} level, not "
-            f"{actor.level}",
+            f"the role {actor.role} is held at {info.level} level, not {actor.level}",
         )
     if actor.role not in roles or info is None:
         raise PermissionRefused(

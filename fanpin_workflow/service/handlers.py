@@ -392,6 +392,10 @@ class Batch:
             self.campaigns.update(self.uow.campaigns.for_counties(missing))
             self._no_campaign |= missing - self.campaigns.keys()
 
+    def forget_campaign(self, county: str) -> None:
+        """The county's campaign ended in this batch: none runs there now."""
+        self._no_campaign.add(county)
+
     def campaign_for(self, area_code: str) -> Campaign | None:
         """The campaign running in the county of an area, if one is."""
         county = area_code[:6] + "000000"
@@ -823,6 +827,7 @@ _HANDLERS: dict[type[Any], Callable[[Batch, Any, pendulum.DateTime], AuditEntry]
     r.AnswerQuestion: registry_handlers.answer_question,
     r.EscalateQuestion: registry_handlers.escalate_question,
     w.StartCampaign: worklist_handlers.start_campaign,
+    w.EndCampaign: worklist_handlers.end_campaign,
     w.StartTask: worklist_handlers.start_task,
     w.CompleteTask: worklist_handlers.complete_task,
     w.WaiveTask: worklist_handlers.waive_task,

@@ -61,6 +61,15 @@ class StartCampaign(Command):
 
 
 @attrs.frozen(kw_only=True)
+class EndCampaign(Command):
+    """A county ends its running campaign; its open tasks are waived."""
+
+    name = "end_campaign"
+    county_code: str = attrs.field(validator=_county)
+    reason: str = attrs.field(validator=_required_reason)
+
+
+@attrs.frozen(kw_only=True)
 class StartTask(Command):
     """Work on a task begins."""
 

@@ -88,7 +88,9 @@ def preload(batch: Batch) -> None:
         batch.track_task(task)
     counties = {t.area_code[:6] + "000000" for t in batch.tasks.values()}
     counties |= {
-        c.county_code for c in batch.commands if isinstance(c, w.StartCampaign)
+        c.county_code
+        for c in batch.commands
+        if isinstance(c, w.StartCampaign | w.EndCampaign)
     }
     batch.load_campaigns(counties)
 
@@ -109,12 +111,16 @@ def start_campaign(
     _check_calendar_covers(batch, definition)
     closes = max(s.closes for s in definition.stages if s.closes is not None)
     if now >= end_of_day(closes, definition.settings.zone):
+        year = local_date(now, definition.settings.zone).year
+        advice = (
+            f"start it with settings={{'year': {year}}} to run it this year"
+            if year != definition.settings.year
+            else "give a later year in settings"
+        )
         raise InvalidInput(
             "definition",
             command.definition,
-            f"its last stage closed on {closes.isoformat()}; start it with "
-            f"settings={{'year': {local_date(now, definition.settings.zone).year}}} "
-            "to run it this year",
+            f"its last stage closed on {closes.isoformat()}; {advice}",
         )
     campaign = Campaign(
         batch.new_id("campaign"),
@@ -150,6 +156,40 @@ def start_campaign(
         command.actor,
         now,
         f"{definition.name} {definition.version} for county {county}",
+    )
+
+
+def end_campaign(
+    batch: Batch, command: w.EndCampaign, now: pendulum.DateTime
+) -> AuditEntry:
+    """End the county's running campaign; waive its open tasks with the reason."""
+    county = command.county_code
+    check_acts_for(command.actor, Level.COUNTY, county, "end campaign")
+    campaign = batch.campaigns.get(county)
+    if campaign is None:
+        raise InvalidInput("county_code", county, "no campaign runs there")
+
+    reason = f"campaign ended: {command.reason}"
+    for task in batch.uow.tasks.open_of_campaign(campaign.id):
+        batch.track_task(task)
+        task = batch.tasks[task.id]
+        if task.state in _FINISHED:
+            continue
+        batch.follow(_fire(batch, task, TaskEvent.WAIVE, command.actor, now, reason))
+        task.completed_at = now
+        task.reason = reason
+    batch.uow.campaigns.end(campaign, now)
+    del batch.campaigns[county]
+    batch.forget_campaign(county)
+    return entry_about(
+        "campaign",
+        campaign.id,
+        "end",
+        "running",
+        "ended",
+        command.actor,
+        now,
+        command.reason,
     )
 
 

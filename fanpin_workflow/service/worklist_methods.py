@@ -81,6 +81,25 @@ class WorklistMethods:
             )
         )
 
+    def end_campaign(
+        self,
+        actor: Actor,
+        county_code: str,
+        reason: str,
+        *,
+        request_id: str | None = None,
+    ) -> AuditEntry:
+        """A county ends its running campaign, saying why; its open tasks are
+        waived with that reason, and the county may start the next one."""
+        return self.handle(
+            w.EndCampaign(
+                actor=actor,
+                county_code=county_code,
+                reason=reason,
+                request_id=request_id,
+            )
+        )
+
     def start_task(self, actor: Actor, task_id: str) -> AuditEntry:
         """Begin work on a task (refused before its stage opens)."""
         return self.handle(w.StartTask(actor=actor, task_id=task_id))
@@ -136,10 +155,13 @@ class WorklistMethods:
         return found[task_id]  # type: ignore[no-any-return]
 
     def tasks(self, within: str) -> list[WorkTask]:
-        """Every task copy inside an area-code prefix (6, 9 or 12 digits)."""
+        """Every task copy inside an area-code prefix (6, 9 or 12 digits), of
+        the campaign running in its county, or of the last one if it ended."""
         within = area_prefix(within)
         with self._reading() as uow:
-            campaigns = uow.campaigns.for_counties([within[:6] + "000000"])
+            campaigns = uow.campaigns.for_counties(
+                [within[:6] + "000000"], ended_too=True
+            )
             return uow.tasks.of_campaign([c.id for c in campaigns.values()], within)
 
     def progress(

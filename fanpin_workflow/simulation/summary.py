@@ -290,7 +290,9 @@ def _campaign_settings(connection: Connection) -> dict[str, CampaignSettings]:
     """The settings of the campaign each county ran, latest campaign first."""
     rows = connection.execute(select(campaigns.c.county_code).distinct())
     counties = {row.county_code for row in rows}
-    found = SqlAlchemyCampaignRepository(connection).for_counties(counties)
+    found = SqlAlchemyCampaignRepository(connection).for_counties(
+        counties, ended_too=True
+    )
     return {
         county: definition_of(campaign).settings for county, campaign in found.items()
     }

@@ -301,6 +301,15 @@ ATTEMPTS: dict[str, tuple[str, Attempt]] = {
         "start_campaign",
         lambda wf, a: lambda: wf.start_campaign(a, COUNTY),
     ),
+    "end_campaign": (
+        "end_campaign",
+        lambda wf, a: (
+            wf.start_campaign(
+                Actor("reviewer-c1", "county_reviewer", "county", COUNTY), COUNTY
+            ),
+            lambda: wf.end_campaign(a, COUNTY, "replaced by a revised list"),
+        )[1],
+    ),
     "start_task": (
         "start_task",
         lambda wf, a: (lambda task: lambda: wf.start_task(a, task))(

@@ -95,3 +95,59 @@ def test_the_database_holds_one_campaign_per_county(
         )
 
     assert isinstance(integrity_refusal(broken.value, 1), ConcurrencyConflict)
+
+
+def test_ending_a_campaign_waives_its_open_tasks_and_frees_the_county(
+    workflow: Workflow, clock: VirtualClock, engine: Engine
+) -> None:
+    """Ending waives every open task with the reason, once; the next campaign
+    can start at once (and end too); nothing is left for the sweep; the ended
+    campaigns stay on record."""
+    reviewer = county_reviewer()
+    workflow.start_campaign(reviewer, COUNTY)
+    started = {task.id for task in workflow.tasks(COUNTY[:6])}
+
+    ended = workflow.end_campaign(reviewer, COUNTY, "replaced by the revised list")
+    workflow.start_campaign(reviewer, COUNTY, settings={"notice_days": 7})
+    workflow.end_campaign(reviewer, COUNTY, "a test of restarting")
+    clock.advance(days=60)
+    swept = workflow.sweep_overdue()
+
+    waived = [
+        entry
+        for entry in workflow.changes_since(ended.sequence or 0, limit=10_000)
+        if entry.subject_type == "task"
+        and entry.event == "waive"
+        and entry.subject_id in started
+    ]
+    assert (ended.event, ended.from_state, ended.to_state) == (
+        "end",
+        "running",
+        "ended",
+    )
+    assert {entry.subject_id for entry in waived} == started
+    # 2 townships and 3 villages of the county, 12 tasks on each list.
+    assert len(waived) == len(started) == 5 * 12
+    assert {entry.reason for entry in waived} == {
+        "campaign ended: replaced by the revised list"
+    }
+    assert swept.tasks_marked == 0
+    with engine.connect() as connection:
+        rows = connection.execute(select(campaigns.c.ended_at)).scalars().all()
+    assert rows.count(None) == 0 and len(rows) == 2
+
+
+def test_ending_where_no_campaign_runs_is_refused(
+    workflow: Workflow, engine: Engine
+) -> None:
+    """Nothing to end: refused, naming the county, and nothing written."""
+    before = snapshot(engine)
+
+    with pytest.raises(InvalidInput) as refused:
+        workflow.end_campaign(county_reviewer(), COUNTY, "no reason")
+
+    assert (refused.value.field, refused.value.rule) == (
+        "county_code",
+        "no campaign runs there",
+    )
+    assert snapshot(engine) == before

@@ -23,6 +23,8 @@ class Campaign:
     started_at: pendulum.DateTime
     #: The settings it runs with; None: its definition's own.
     settings: CampaignSettings | None = None
+    #: When the county ended it; None while it runs.
+    ended_at: pendulum.DateTime | None = None
 
 
 @attrs.define(eq=False)

@@ -1,5 +1,5 @@
-"""The settings a campaign runs with (one campaign per county), and the
-decision deadline of a case.
+"""The settings a campaign runs with and when it ended (one running campaign
+per county), and the decision deadline of a case.
 
 Revision ID: 0005
 Revises: 0004
@@ -27,14 +27,19 @@ def upgrade() -> None:
     # A campaign started before this revision ran its definition's own
     # settings; NULL reads back as exactly that.
     op.add_column("fanpin_campaigns", sa.Column("settings", sa.Text(), nullable=True))
-    # One campaign per county: two starts racing on PostgreSQL both passed
-    # the check and copied every task twice.
+    op.add_column(
+        "fanpin_campaigns", sa.Column("ended_at", UtcDateTime(), nullable=True)
+    )
+    # One running campaign per county: two starts racing on PostgreSQL both
+    # passed the check and copied every task twice.
     op.drop_index("ix_fanpin_campaigns_county_code", table_name="fanpin_campaigns")
     op.create_index(
-        "uq_fanpin_campaigns_county_code",
+        "uq_fanpin_campaigns_running_county",
         "fanpin_campaigns",
         ["county_code"],
         unique=True,
+        sqlite_where=sa.text("ended_at IS NULL"),
+        postgresql_where=sa.text("ended_at IS NULL"),
     )
     # A question the county did not answer in time is escalated once and
     # leaves the sweep's index: its due time is cleared.
@@ -60,11 +65,12 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("fanpin_approval_cases") as batch:
         batch.drop_column("decision_due_at")
-    op.drop_index("uq_fanpin_campaigns_county_code", table_name="fanpin_campaigns")
+    op.drop_index("uq_fanpin_campaigns_running_county", table_name="fanpin_campaigns")
     op.create_index(
         "ix_fanpin_campaigns_county_code", "fanpin_campaigns", ["county_code"]
     )
     with op.batch_alter_table("fanpin_campaigns") as batch:
+        batch.drop_column("ended_at")
         batch.drop_column("settings")
     # Questions whose due time was cleared get back the time they ran out.
     op.execute("UPDATE fanpin_questions SET due_at = updated_at WHERE due_at IS NULL")
