@@ -147,6 +147,25 @@ def test_monitoring_must_have_lasted_six_calendar_months(
     assert unmet == ([] if met else [Condition.MONITORED_LONG_ENOUGH])
 
 
+@pytest.mark.parametrize(
+    ("now", "met"),
+    [
+        (pendulum.datetime(2024, 6, 9, 10, tz=ZONE), False),  # 5 months 30 days
+        (pendulum.datetime(2024, 6, 10, 10, tz=ZONE), True),  # 6 months
+    ],
+)
+def test_five_months_thirty_days_is_not_six_months(
+    now: pendulum.DateTime, met: bool
+) -> None:
+    """From 10 Dec, 5 months and 30 days end on 9 June, a day short of the six
+    calendar months that end on 10 June."""
+    since = pendulum.datetime(2023, 12, 10, 10, tz=ZONE)
+
+    unmet = conditions(eligible(), since=since, now=now)
+
+    assert unmet == ([] if met else [Condition.MONITORED_LONG_ENOUGH])
+
+
 def test_short_monitoring_reports_when_the_months_run_out() -> None:
     """The detail names the start and the day six months are complete."""
     now = pendulum.datetime(2024, 5, 9, 23, 59, 59, tz=ZONE)
