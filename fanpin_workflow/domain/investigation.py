@@ -19,7 +19,7 @@ from fanpin_workflow.domain.approval import START, CaseKind
 from fanpin_workflow.domain.household_terms import HouseholdType, RiskType
 from fanpin_workflow.domain.lifecycle import MONITORED_STATES, ObjectState
 from fanpin_workflow.domain.machine import Definition, StateMachine, Transition
-from fanpin_workflow.domain.model import refuse_direct_assignment
+from fanpin_workflow.domain.model import GuardedState
 from fanpin_workflow.errors import InvalidInput
 
 #: At most this many risk types are recorded on a form.
@@ -106,7 +106,7 @@ class Investigation:
     household_id: str
     village_code: str
     form: Form
-    state: str = attrs.field(on_setattr=refuse_direct_assignment("investigation"))
+    _state: str
     grid_member_id: str = ""
     assigned_at: pendulum.DateTime | None = None
     visited_at: pendulum.DateTime | None = None
@@ -114,6 +114,8 @@ class Investigation:
     findings: Findings | None = None
     version: int = 0
     updated_at: pendulum.DateTime | None = None
+
+    state = GuardedState("investigation")
 
 
 def form_for(household_type: HouseholdType, object_state: str | None) -> Form:

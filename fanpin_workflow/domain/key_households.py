@@ -11,7 +11,7 @@ import pendulum
 from fanpin_workflow.domain.approval import START
 from fanpin_workflow.domain.household import Household
 from fanpin_workflow.domain.machine import Definition, StateMachine, Transition
-from fanpin_workflow.domain.model import refuse_direct_assignment
+from fanpin_workflow.domain.model import GuardedState
 from fanpin_workflow.domain.policy.key_households import (
     REFERENCE_CATEGORIES,
     must_be_key_household,
@@ -73,7 +73,7 @@ class KeyHouseholdList:
     """The village's list of households to investigate in depth."""
 
     village_code: str
-    state: str = attrs.field(on_setattr=refuse_direct_assignment("key-household list"))
+    _state: str
     entries: list[KeyEntry] = attrs.Factory(list)
     confirmed_at: pendulum.DateTime | None = None
     confirmed_by: str | None = None
@@ -84,6 +84,8 @@ class KeyHouseholdList:
     def household_ids(self) -> set[str]:
         """Every household on the list, whatever its source."""
         return {entry.household_id for entry in self.entries}
+
+    state = GuardedState("key-household list")
 
 
 _CATEGORY_CODES = frozenset(category.code for category in REFERENCE_CATEGORIES)

@@ -14,21 +14,12 @@ from fanpin_workflow.errors import StateAssignmentRefused
 logger = logging.getLogger(__name__)
 
 
-def refuse_direct_assignment(owner: str) -> Any:
-    """An attrs on_setattr hook that refuses assigning a state field."""
-
-    def hook(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
-        raise StateAssignmentRefused(owner, value)
-
-    return hook
-
-
 class GuardedState:
     """A record's `state`: read like a field, changed only by `move`.
 
     The record keeps the value in its `_state` field. Unlike an attrs
-    on_setattr hook, which runs a check on every field a record sets (in
-    `__init__` too), this costs nothing but on `state` itself.
+    on_setattr hook, which makes every field assignment of the class a
+    Python call (in `__init__` too), this costs nothing but on `state`.
     """
 
     def __init__(self, owner: str) -> None:
@@ -49,10 +40,7 @@ class GuardedState:
 
 def move(subject: Any, state: str) -> None:
     """Set a record's guarded state field; only the domain's step modules call it."""
-    if isinstance(type(subject).__dict__.get("state"), GuardedState):
-        object.__setattr__(subject, "_state", state)
-    else:
-        object.__setattr__(subject, "state", state)
+    object.__setattr__(subject, "_state", state)
 
 
 @attrs.define(eq=False)

@@ -14,7 +14,7 @@ import pendulum
 
 from fanpin_workflow.domain.approval import START
 from fanpin_workflow.domain.machine import Definition, StateMachine, Transition
-from fanpin_workflow.domain.model import refuse_direct_assignment
+from fanpin_workflow.domain.model import GuardedState
 from fanpin_workflow.errors import InvalidInput
 
 
@@ -64,7 +64,7 @@ class Question:
     id: str
     village_code: str
     text: str
-    state: str = attrs.field(on_setattr=refuse_direct_assignment("question"))
+    _state: str
     raised_by: str = ""
     raised_at: pendulum.DateTime | None = None
     due_at: pendulum.DateTime | None = None
@@ -74,3 +74,5 @@ class Question:
     answered_at: pendulum.DateTime | None = None
     version: int = 0
     updated_at: pendulum.DateTime | None = None
+
+    state = GuardedState("question")

@@ -590,10 +590,13 @@ class Workflow(HouseholdMethods, RegistryMethods, WorklistMethods):
             ids = uow.households.ids_within(prefix)
             facts = uow.households.get_many(ids)
             objects = uow.objects.open_for_households(ids)
-            campaigns = uow.campaigns.for_counties({prefix[:6] + "000000"})
-        policy = self.policy
-        for campaign in campaigns.values():
-            policy = definition_of(campaign).settings.policy()
+            county = prefix[:6] + "000000"
+            campaign = uow.campaigns.for_counties({county}).get(county)
+        policy = (
+            definition_of(campaign).settings.policy()
+            if campaign is not None
+            else self.policy
+        )
         problems: list[DataProblem] = []
         for household_id in ids:
             household = facts[household_id][0]

@@ -7,7 +7,7 @@ from enum import StrEnum
 import attrs
 import pendulum
 
-from fanpin_workflow.domain.model import refuse_direct_assignment
+from fanpin_workflow.domain.model import GuardedState
 from fanpin_workflow.domain.worklist.settings import CampaignSettings
 from fanpin_workflow.domain.worklist.task import TaskState
 
@@ -37,7 +37,7 @@ class WorkTask:
     stage: str
     level: str
     area_code: str
-    state: str = attrs.field(on_setattr=refuse_direct_assignment("work task"))
+    _state: str
     due_at: pendulum.DateTime | None = None
     subject_id: str | None = None
     created_at: pendulum.DateTime | None = None
@@ -45,6 +45,8 @@ class WorkTask:
     reason: str | None = None
     version: int = 0
     updated_at: pendulum.DateTime | None = None
+
+    state = GuardedState("work task")
 
 
 class Progress(StrEnum):
